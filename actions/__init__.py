@@ -1,0 +1,1 @@
+"""What follows a report: filing, escalation, aftercare, feedback and exports."""

@@ -1,0 +1,1 @@
+"""meldbot: report aggression and intimidation against public servants in a short Dutch chat."""

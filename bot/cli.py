@@ -1,0 +1,184 @@
+"""The `meldbot` command line: chat, serve, export, org, link-code, train, evaluate, classify."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot.settings import Settings
+
+app = typer.Typer(help="meldbot: meld agressie en intimidatie in een kort gesprek.", no_args_is_help=True,
+                  add_completion=False)
+org_app = typer.Typer(help="De organisatie (teams, medewerkers, rollen).", no_args_is_help=True)
+app.add_typer(org_app, name="org")
+console = Console()
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _logging(verbose: bool = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def chat(
+    user: Annotated[str, typer.Option("--user", help="Employee id from the organisation file")] = "demo",
+) -> None:
+    """Chat in the terminal (also with piped stdin: one message a line)."""
+    from bot.bootstrap import bootstrap
+    from bot.channels.terminal import run_terminal_chat
+
+    _logging()
+    container = bootstrap(_settings())
+    try:
+        run_terminal_chat(container.chat.handle, user)
+    finally:
+        container.close()
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port")] = None,
+    workers: Annotated[int, typer.Option(help="Web worker processes (PostgreSQL only)")] = 1,
+) -> None:
+    """Start the web chat, the chat API and the configured channels."""
+    import uvicorn
+
+    _logging(verbose=True)
+    settings = _settings()
+    host = host or settings.host
+    port = port or settings.port
+    console.print(f"meldbot luistert op http://{host}:{port}/  (API-documentatie: /docs)")
+    uvicorn.run("bot.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="info")
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", help="json or csv")] = ExportFormat.json,  # noqa: A002
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout)")] = None,
+) -> None:
+    """Export all reports with the minimum data set."""
+    from actions.export import export_csv, export_json
+    from bot.bootstrap import bootstrap
+    from bot.storage.repositories import SqlAuditLog, SqlReportRepository
+
+    container = bootstrap(_settings(), understander=_NoUnderstanding())
+    try:
+        with container.session_factory() as session:
+            reports = SqlReportRepository(session).all()
+            SqlAuditLog(session).record(container.clock.now(), "cli", "export",
+                                        details={"format": format.value, "count": len(reports)})
+            session.commit()
+    finally:
+        container.close()
+    data = export_json(reports) if format is ExportFormat.json else export_csv(reports)
+    if output is None:
+        sys.stdout.write(data if data.endswith("\n") else data + "\n")
+    else:
+        output.write_text(data, encoding="utf-8")
+        console.print(f"{len(reports)} meldingen geschreven naar {output}")
+
+
+@org_app.command("show")
+def org_show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False) -> None:
+    """The people of the organisation: id, name, team, roles, linked identities."""
+    from bot.bootstrap import bootstrap
+    from bot.storage.repositories import SqlIdentities
+
+    container = bootstrap(_settings(), understander=_NoUnderstanding())
+    try:
+        with container.session_factory() as session:
+            ids = SqlIdentities(session)
+            people = [
+                {
+                    "id": e.id,
+                    "name": e.name,
+                    "team": e.team_id,
+                    "roles": list(e.roles),
+                    "email": e.email,
+                    "identities": [{"channel": ch, "id": ext} for ch, ext, _ in ids.addresses_of(e.id)],
+                }
+                for e in container.org.employees
+            ]
+    finally:
+        container.close()
+    if as_json:
+        sys.stdout.write(json.dumps(people, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("id", "naam", "team", "rollen", "koppelingen")
+    for p in people:
+        links = ", ".join(f"{i['channel']}:{i['id']}" for i in p["identities"])
+        table.add_row(p["id"], p["name"], p["team"] or "-", ", ".join(p["roles"]), links)
+    console.print(table)
+
+
+@app.command("link-code")
+def link_code(employee_id: Annotated[str, typer.Argument(help="Employee id")]) -> None:
+    """Print a one-time code (7 days) with which an employee links a chat account."""
+    from bot.bootstrap import bootstrap
+
+    container = bootstrap(_settings(), understander=_NoUnderstanding())
+    try:
+        if container.org.employee(employee_id) is None:
+            console.print(f"Onbekende medewerker: {employee_id}", style="red")
+            raise typer.Exit(code=1)
+        with container.uow_factory() as uow:
+            now = container.clock.now()
+            code = uow.link_codes.create(employee_id, now)
+            uow.audit.record(now, "cli", "link_code_created", details={"employee": employee_id})
+            uow.commit()
+    finally:
+        container.close()
+    sys.stdout.write(f"Koppelcode voor {employee_id} (7 dagen geldig): {code}\n")
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    from bot.storage.db import make_engine
+    from bot.storage.db import migrate as run
+
+    engine = make_engine(_settings().database_url)
+    run(engine)
+    engine.dispose()
+    console.print("Database is bijgewerkt.")
+
+
+class _NoUnderstanding:
+    """For commands that never run a turn: no model needs to load."""
+
+    def understand(self, text: str, context: object) -> object:
+        raise RuntimeError("this command does not understand text")
+
+
+def _register_nlu_commands() -> None:
+    try:
+        from nlu.commands import register
+    except ImportError:  # the understanding package is optional for the other commands
+        return
+    register(app, _settings)
+
+
+_register_nlu_commands()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,65 @@
+"""Conversation state: plain data, serialised to JSON and committed every turn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+IDLE = "idle"
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationState:
+    """Where one user is in the flow, and the report draft built so far."""
+
+    step: str = IDLE
+    draft: dict[str, Any] = field(default_factory=dict)
+    history: tuple[str, ...] = ()  # steps answered before, for 'terug'
+    reasked: bool = False  # the current question was re-asked once already
+    return_step: str | None = None  # where 'stop → nee' or an edit goes back to
+    editing: bool = False  # answering one question from the summary's 'iets aanpassen'
+    prompt_seq: int = 0
+    questions: int = 0  # distinct bot questions asked for the current report
+    last_activity: datetime | None = None
+
+    @property
+    def prompt_id(self) -> str:
+        return f"p{self.prompt_seq}"
+
+    @property
+    def in_report(self) -> bool:
+        return self.step != IDLE
+
+    def evolve(self, **changes: Any) -> ConversationState:
+        return replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "draft": self.draft,
+            "history": list(self.history),
+            "reasked": self.reasked,
+            "return_step": self.return_step,
+            "editing": self.editing,
+            "prompt_seq": self.prompt_seq,
+            "questions": self.questions,
+            "last_activity": self.last_activity.isoformat() if self.last_activity else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> ConversationState:
+        if not data:
+            return cls()
+        last = data.get("last_activity")
+        return cls(
+            step=data.get("step", IDLE),
+            draft=dict(data.get("draft") or {}),
+            history=tuple(data.get("history") or ()),
+            reasked=bool(data.get("reasked", False)),
+            return_step=data.get("return_step"),
+            editing=bool(data.get("editing", False)),
+            prompt_seq=int(data.get("prompt_seq", 0)),
+            questions=int(data.get("questions", 0)),
+            last_activity=datetime.fromisoformat(last) if last else None,
+        )

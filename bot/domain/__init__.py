@@ -1,0 +1,1 @@
+"""The domain: organisation, reports and their classification. Imports nothing of ours."""

@@ -1,0 +1,156 @@
+"""Domain objects: people, teams, the organisation and incident reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+REPORT_STATUSES = ("ingediend", "in_behandeling", "afgerond")
+WANTS = ("manager_contact", "aangifte_help", "aftercare")
+
+
+@dataclass(frozen=True, slots=True)
+class Employee:
+    """A person of the organisation; roles: employee, manager, coordinator."""
+
+    id: str
+    name: str
+    team_id: str | None
+    roles: tuple[str, ...] = ("employee",)
+    email: str | None = None
+    aad_object_id: str | None = None
+    telegram_user_id: str | None = None
+
+    @property
+    def is_manager(self) -> bool:
+        return "manager" in self.roles
+
+    @property
+    def is_coordinator(self) -> bool:
+        return "coordinator" in self.roles
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    """A team with its manager."""
+
+    id: str
+    name: str
+    manager_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AftercareContact:
+    """Someone the reporter can turn to: company social work, confidential adviser, ..."""
+
+    role: str
+    name: str
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    """The organisation as read from the organisation file."""
+
+    name: str
+    employer_address: str
+    teams: tuple[Team, ...]
+    employees: tuple[Employee, ...]
+    coordinator_id: str | None
+    aftercare_contacts: tuple[AftercareContact, ...] = ()
+
+    def employee(self, employee_id: str) -> Employee | None:
+        return next((e for e in self.employees if e.id == employee_id), None)
+
+    def team(self, team_id: str | None) -> Team | None:
+        return next((t for t in self.teams if t.id == team_id), None)
+
+    def manager_of(self, employee_id: str) -> Employee | None:
+        emp = self.employee(employee_id)
+        team = self.team(emp.team_id) if emp else None
+        if team is None or team.manager_id is None:
+            return None
+        return self.employee(team.manager_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A photo, document or location attached to a report."""
+
+    kind: str
+    path: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    original_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A filed incident report: the minimum data set plus classification and status."""
+
+    reference: str
+    reporter_id: str
+    team_id: str | None
+    channel: str
+    created_at: datetime
+    description: str
+    primary_form: str | None
+    forms: tuple[str, ...]
+    abcd: str | None
+    severe: bool
+    severity: str
+    explanation: str = ""
+    corrected_by_reporter: bool = False
+    occurred_text: str | None = None
+    occurred_start: datetime | None = None
+    occurred_end: datetime | None = None
+    location_type: str | None = None
+    location_text: str | None = None
+    injury: str | None = None
+    damage: str | None = None
+    weapon: str | None = None
+    witnesses: str | None = None
+    perpetrator: str | None = None
+    quotes: tuple[str, ...] = ()
+    feeling: str | None = None
+    wants: tuple[str, ...] = ()
+    suicide_threat: bool = False
+    doxing: bool = False
+    evidence: tuple[Evidence, ...] = ()
+    status: str = "ingediend"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSummary:
+    """What a reporter sees of an own report under 'mijn meldingen'."""
+
+    reference: str
+    created_at: datetime
+    primary_form: str | None
+    status: str
+    actions: tuple[str, ...] = field(default=())
+
+
+def format_reference(year: int, number: int) -> str:
+    """The reference a reporter quotes: MLD-2026-00042."""
+    return f"MLD-{year:04d}-{number:05d}"
+
+
+def is_severe(primary_form: str | None, forms: tuple[str, ...] = ()) -> bool:
+    """A manager must act now on threats, physical violence, doxing, stalking and suicide threats."""
+    if primary_form in ("bedreiging", "fysiek"):
+        return True
+    return bool({"online_doxing", "stalking", "dreigen_zelfdoding", "doodsbedreiging"} & set(forms))
+
+
+def severity_for(primary_form: str | None, forms: tuple[str, ...] = (), *, injury: bool = False,
+                 weapon: bool = False) -> str:
+    """laag / middel / hoog from the form of behaviour and its consequences."""
+    if primary_form == "fysiek" or injury or weapon or "doodsbedreiging" in forms:
+        return "hoog"
+    if is_severe(primary_form, forms):
+        return "middel"
+    return "laag"

@@ -1,0 +1,147 @@
+"""The chat service: one turn = one transaction (dedup, state, report, outbox), replies after commit."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+
+from bot.conversation.flow import Engine, FileReport, TurnContext, expecting
+from bot.conversation.messages import IncomingMessage, Reply, TurnOutcome
+from bot.conversation.state import ConversationState
+from bot.conversation.texts import Texts
+from bot.domain.model import Employee, Organisation, Report
+from bot.ports import Clock, ConcurrencyConflict, Understander, UnitOfWork
+from nlu.result import UnderstandContext
+
+logger = logging.getLogger(__name__)
+
+DIRECT_CHANNELS = ("web", "terminal")  # the user id is the employee id (local demo and tests)
+LINKABLE_CHANNELS = ("telegram",)  # strangers can link themselves with a one-time code
+_CODE = re.compile(r"\b([A-HJ-NP-Z2-9]{4})-?([A-HJ-NP-Z2-9]{4})\b")
+MAX_ATTEMPTS = 8
+
+FilingHook = Callable[[UnitOfWork, Report, Employee, datetime], None]
+
+
+def replies_to_json(replies: tuple[Reply, ...]) -> list[dict[str, Any]]:
+    return [{"text": r.text, "choices": list(r.choices), "prompt_id": r.prompt_id} for r in replies]
+
+
+def replies_from_json(data: list[dict[str, Any]] | None) -> tuple[Reply, ...]:
+    return tuple(Reply(d["text"], tuple(d.get("choices") or ()), d.get("prompt_id")) for d in data or ())
+
+
+class ChatService:
+    """Runs turns for every channel. Thread-safe: each call uses its own unit of work."""
+
+    def __init__(
+        self,
+        *,
+        uow_factory: Callable[[], UnitOfWork],
+        understander: Understander,
+        texts: Texts,
+        org: Organisation,
+        clock: Clock,
+        tz: tzinfo,
+        on_filed: FilingHook,
+        resume_after_minutes: int = 30,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.understander = understander
+        self.texts = texts
+        self.org = org
+        self.clock = clock
+        self.tz = tz
+        self.on_filed = on_filed
+        self.engine = Engine()
+        self.resume_after_minutes = resume_after_minutes
+
+    def handle(self, msg: IncomingMessage) -> TurnOutcome:
+        """Process one incoming message exactly once and return what to send back."""
+        msg = replace(msg, text=msg.text.replace("\x00", ""))
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                return self._turn(msg)
+            except ConcurrencyConflict:
+                logger.info("conversation changed concurrently; retrying turn (attempt %s)", attempt + 1)
+            except OperationalError as exc:  # e.g. a deadlock or lock timeout; the turn is retried whole
+                if attempt == MAX_ATTEMPTS - 1:
+                    raise
+                logger.warning("database busy; retrying turn: %s", exc.__class__.__name__)
+        raise ConcurrencyConflict(f"{msg.channel}:{msg.user}")
+
+    def employee_for(self, uow: UnitOfWork, channel: str, user: str) -> Employee | None:
+        if channel in DIRECT_CHANNELS:
+            return self.org.employee(user)
+        employee_id = uow.identities.find(channel, user)
+        return self.org.employee(employee_id) if employee_id else None
+
+    def _turn(self, msg: IncomingMessage) -> TurnOutcome:
+        with self.uow_factory() as uow:
+            now = self.clock.now()
+            if msg.delivery_id is not None and not uow.deliveries.claim(msg.channel, msg.delivery_id, now):
+                stored = uow.deliveries.response(msg.channel, msg.delivery_id)
+                return TurnOutcome(replies_from_json(stored), duplicate=True)
+            employee = self.employee_for(uow, msg.channel, msg.user)
+            if employee is None:
+                return self._stranger(uow, msg, now)
+            if msg.address:
+                uow.identities.set_address(msg.channel, msg.user, msg.address, now)
+            loaded = uow.conversations.load(msg.channel, msg.user)
+            state, version = loaded if loaded else (ConversationState(), None)
+            understanding = self.understander.understand(
+                msg.text, UnderstandContext(now=now, expecting=expecting(state))
+            )
+            ctx = TurnContext(
+                reporter=employee,
+                now=now,
+                texts=self.texts,
+                tz=self.tz,
+                understand=self.understander.understand,
+                next_reference=lambda: uow.reports.next_reference(now.astimezone(self.tz).year),
+                own_reports=lambda: uow.reports.for_reporter(employee.id),
+                channel=msg.channel,
+                resume_after=timedelta(minutes=self.resume_after_minutes),
+            )
+            turn = self.engine.take_turn(state, msg, understanding, ctx)
+            if turn.state is not state:
+                uow.conversations.save(msg.channel, msg.user, employee.id, turn.state, version)
+            for effect in turn.effects:
+                if isinstance(effect, FileReport):
+                    self.on_filed(uow, effect.report, employee, now)
+            if msg.delivery_id is not None:
+                uow.deliveries.set_response(msg.channel, msg.delivery_id, replies_to_json(turn.replies))
+            uow.commit()
+            return TurnOutcome(turn.replies)
+
+    def _stranger(self, uow: UnitOfWork, msg: IncomingMessage, now: datetime) -> TurnOutcome:
+        """Someone we do not know: link with a one-time code, or a clear refusal; nothing else stored."""
+        t = self.texts
+        if msg.channel not in LINKABLE_CHANNELS:
+            uow.rollback()
+            return TurnOutcome((Reply(t("unknown_user")),))
+        match = _CODE.search(msg.text.upper())
+        if match is None:
+            uow.rollback()
+            return TurnOutcome((Reply(t("unknown_user_linkable")),))
+        employee_id = uow.link_codes.redeem(match.group(1) + "-" + match.group(2), now)
+        employee = self.org.employee(employee_id) if employee_id else None
+        if employee is None:
+            uow.rollback()
+            return TurnOutcome((Reply(t("link_code_invalid")),))
+        uow.identities.link(msg.channel, msg.user, employee.id, now)
+        if msg.address:
+            uow.identities.set_address(msg.channel, msg.user, msg.address, now)
+        uow.audit.record(now, employee.id, "identity_linked", details={"channel": msg.channel})
+        replies = (Reply(t("linked", name=employee.name)),)
+        if msg.delivery_id is not None:
+            uow.deliveries.set_response(msg.channel, msg.delivery_id, replies_to_json(replies))
+        uow.commit()
+        return TurnOutcome(replies)
+

@@ -1,0 +1,66 @@
+"""All configuration, from the environment (prefix MELDBOT_) or a .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = PROJECT_ROOT / "data"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MELDBOT_", env_file=".env", extra="ignore")
+
+    # Storage
+    database_url: str = "sqlite:///meldbot.db"
+    migrate_on_start: bool = True
+
+    # Content and organisation
+    org_file: Path = DATA_DIR / "org" / "demo.yml"
+    texts_file: Path = DATA_DIR / "texts.nl.yml"
+    training_dir: Path = DATA_DIR / "training"
+    model_dir: Path = Path(".meldbot") / "model"
+    timezone: str = "Europe/Amsterdam"
+    resume_after_minutes: int = 30
+    understanding: str = "trained"  # "trained" (spaCy model, trained when missing) or "rules"
+
+    # Web
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_message_chars: int = 4000
+
+    # Evidence
+    attachments_dir: Path = Path(".meldbot") / "attachments"
+    max_attachment_bytes: int = 20 * 1024 * 1024
+
+    # Telegram
+    telegram_token: SecretStr | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+
+    # Microsoft Teams
+    teams_app_id: str | None = None
+    teams_app_password: SecretStr | None = None
+    teams_tenant_id: str | None = None
+    teams_dev_anonymous: bool = False
+
+    # Scheduler, escalation and aftercare
+    scheduler_enabled: bool = True
+    tick_seconds: float = 5.0
+    aftercare_schedule: str = "1d,14d,42d"
+    digest_time: str = "08:00"  # local time of the daily digest of non-severe reports
+    severe_immediately: bool = True
+    outbox_max_attempts: int = 5
+
+    # E-mail (SMTP) for managers without a chat channel
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "meldbot@localhost"
+    smtp_starttls: bool = False

@@ -1,0 +1,130 @@
+"""FastAPI application factory: `uvicorn --factory bot.web.app:create_app`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
+
+from bot.bootstrap import Container, bootstrap
+from bot.conversation.messages import IncomingMessage
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+STATIC = Path(__file__).with_name("static")
+
+
+class ChatIn(BaseModel):
+    user: str = Field(min_length=1, max_length=200, description="Employee id")
+    text: str = Field(description="What the user typed (at most 4,000 characters)")
+    message_id: str = Field(min_length=1, max_length=200, description="Client id of this message, for dedup")
+    in_reply_to: str | None = Field(default=None, max_length=64, description="prompt_id of a pressed button")
+
+
+class ReplyOut(BaseModel):
+    text: str
+    choices: list[str] = []
+    prompt_id: str | None = None
+
+
+class ChatOut(BaseModel):
+    replies: list[ReplyOut]
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
+    """Build the app; the container (database, model, channels) is built here, not at import."""
+    container = container or bootstrap(settings)
+    settings = container.settings
+    channels: list[Any] = list(_channels(container))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        for ch in channels:
+            await ch.start()
+        background = _start_background(container, channels)
+        try:
+            yield
+        finally:
+            if background is not None:
+                background.shutdown()
+            for ch in reversed(channels):
+                await ch.stop()
+
+    app = FastAPI(title="meldbot", version="0.1.0", lifespan=lifespan,
+                  description="Meld agressie en intimidatie door burgers in een kort Nederlands gesprek.")
+    app.state.container = container
+    for ch in channels:
+        if ch.router is not None:
+            app.include_router(ch.router)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = ", ".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
+        return JSONResponse(
+            status_code=422,
+            content={"detail": f"Het verzoek is niet compleet of niet geldig (veld: {fields})."},
+        )
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/healthz")
+    async def healthz() -> JSONResponse:
+        def ping() -> None:
+            with container.db.connect() as conn:
+                conn.execute(text("SELECT 1"))
+
+        try:
+            await run_in_threadpool(ping)
+        except Exception:  # noqa: BLE001 - any failure means not ready
+            logger.exception("health check failed")
+            return JSONResponse(status_code=503, content={"status": "niet beschikbaar"})
+        return JSONResponse({"status": "ok"})
+
+    @app.post(
+        "/api/chat",
+        response_model=ChatOut,
+        responses={413: {"description": "Bericht te lang"}},
+    )
+    async def chat(body: ChatIn) -> Any:
+        if len(body.text) > settings.max_message_chars:
+            return JSONResponse(
+                status_code=413,
+                content={
+                    "detail": f"Je bericht is te lang (meer dan {settings.max_message_chars} tekens). "
+                    "Stuur het in kortere stukken; er is niets opgeslagen."
+                },
+            )
+        msg = IncomingMessage(
+            channel="web",
+            user=body.user,
+            text=body.text,
+            delivery_id=f"{body.user}:{body.message_id}",
+            in_reply_to=body.in_reply_to,
+        )
+        outcome = await run_in_threadpool(container.chat.handle, msg)
+        return {"replies": [{"text": r.text, "choices": list(r.choices), "prompt_id": r.prompt_id}
+                            for r in outcome.replies]}
+
+    return app
+
+
+def _channels(container: Container) -> list[Any]:
+    """The HTTP channels that the settings switch on."""
+    found: list[Any] = []
+    return found
+
+
+def _start_background(container: Container, channels: list[Any]) -> Any:
+    """The scheduler that sends due outbox rows, when enabled."""
+    return None
