@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.exc import OperationalError
 
@@ -27,6 +27,18 @@ _CODE = re.compile(r"\b([A-HJ-NP-Z2-9]{4})-?([A-HJ-NP-Z2-9]{4})\b")
 MAX_ATTEMPTS = 8
 
 FilingHook = Callable[[UnitOfWork, Report, Employee, datetime], None]
+
+
+class Interceptor(Protocol):
+    """Handles a message before the reporting flow (a manager's action, a check-in answer).
+
+    Returns the replies when it took the message, or None to let the flow have it. It runs
+    inside the turn's transaction; the conversation state is given read-only.
+    """
+
+    def __call__(
+        self, uow: UnitOfWork, msg: IncomingMessage, employee: Employee, state: ConversationState, now: datetime
+    ) -> tuple[Reply, ...] | None: ...
 
 
 def replies_to_json(replies: tuple[Reply, ...]) -> list[dict[str, Any]]:
@@ -51,6 +63,7 @@ class ChatService:
         tz: tzinfo,
         on_filed: FilingHook,
         resume_after_minutes: int = 30,
+        interceptors: Sequence[Interceptor] = (),
     ) -> None:
         self.uow_factory = uow_factory
         self.understander = understander
@@ -61,6 +74,7 @@ class ChatService:
         self.on_filed = on_filed
         self.engine = Engine()
         self.resume_after_minutes = resume_after_minutes
+        self.interceptors = list(interceptors)
 
     def handle(self, msg: IncomingMessage) -> TurnOutcome:
         """Process one incoming message exactly once and return what to send back."""
@@ -95,6 +109,10 @@ class ChatService:
                 uow.identities.set_address(msg.channel, msg.user, msg.address, now)
             loaded = uow.conversations.load(msg.channel, msg.user)
             state, version = loaded if loaded else (ConversationState(), None)
+            for intercept in self.interceptors:
+                taken = intercept(uow, msg, employee, state, now)
+                if taken is not None:
+                    return self._finish(uow, msg, taken)
             understanding = self.understander.understand(
                 msg.text, UnderstandContext(now=now, expecting=expecting(state))
             )
@@ -115,10 +133,15 @@ class ChatService:
             for effect in turn.effects:
                 if isinstance(effect, FileReport):
                     self.on_filed(uow, effect.report, employee, now)
-            if msg.delivery_id is not None:
-                uow.deliveries.set_response(msg.channel, msg.delivery_id, replies_to_json(turn.replies))
-            uow.commit()
-            return TurnOutcome(turn.replies)
+            return self._finish(uow, msg, turn.replies)
+
+    @staticmethod
+    def _finish(uow: UnitOfWork, msg: IncomingMessage, replies: tuple[Reply, ...]) -> TurnOutcome:
+        """Remember the replies for this delivery and commit; only then may the channel send them."""
+        if msg.delivery_id is not None:
+            uow.deliveries.set_response(msg.channel, msg.delivery_id, replies_to_json(replies))
+        uow.commit()
+        return TurnOutcome(replies)
 
     def _stranger(self, uow: UnitOfWork, msg: IncomingMessage, now: datetime) -> TurnOutcome:
         """Someone we do not know: link with a one-time code, or a clear refusal; nothing else stored."""
@@ -139,9 +162,5 @@ class ChatService:
         if msg.address:
             uow.identities.set_address(msg.channel, msg.user, msg.address, now)
         uow.audit.record(now, employee.id, "identity_linked", details={"channel": msg.channel})
-        replies = (Reply(t("linked", name=employee.name)),)
-        if msg.delivery_id is not None:
-            uow.deliveries.set_response(msg.channel, msg.delivery_id, replies_to_json(replies))
-        uow.commit()
-        return TurnOutcome(replies)
+        return self._finish(uow, msg, (Reply(t("linked", name=employee.name)),))
 

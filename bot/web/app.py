@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -120,11 +121,24 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
 
 def _channels(container: Container) -> list[Any]:
-    """The HTTP channels that the settings switch on."""
+    """The channels that the settings switch on (each may serve HTTP routes and send messages)."""
+    settings = container.settings
     found: list[Any] = []
-    return found
+    if settings.telegram_token is not None:
+        from bot.channels.telegram import create_telegram_channel
+
+        found.append(create_telegram_channel(container))
+    if settings.teams_dev_anonymous or settings.teams_app_id:
+        from bot.channels.teams import create_teams_channel
+
+        found.append(create_teams_channel(container))
+    return [ch for ch in found if ch is not None]
 
 
 def _start_background(container: Container, channels: list[Any]) -> Any:
-    """The scheduler that sends due outbox rows, when enabled."""
-    return None
+    """The scheduler that sends due outbox rows and check-ins, when enabled; it has a shutdown()."""
+    if not container.settings.scheduler_enabled or importlib.util.find_spec("actions.scheduler") is None:
+        return None
+    from actions.scheduler import start_scheduler
+
+    return start_scheduler(container, {ch.name: ch for ch in channels})
