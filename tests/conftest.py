@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
@@ -42,9 +43,10 @@ class ChatHarness:
         self.replies: list[Reply] = []
         self.questions: list[str] = []
         self._ids = itertools.count(1)
+        self._prefix = uuid.uuid4().hex[:8]
 
     def say(self, text: str, *, in_reply_to: str | None = None, delivery_id: str | None = None) -> list[Reply]:
-        delivery_id = delivery_id or f"m{next(self._ids)}"
+        delivery_id = delivery_id or f"{self._prefix}-{next(self._ids)}"
         outcome = self.handle(IncomingMessage(self.channel, self.user, text, delivery_id=delivery_id,
                                               in_reply_to=in_reply_to))
         self.replies = list(outcome.replies)
