@@ -33,7 +33,8 @@ def test_filed_report_is_stored_with_reference_audit_and_manager_message(contain
     assert report is not None
     assert report.description == RICH
     assert (report.primary_form, report.abcd, report.severe) == ("bedreiging", "D", True)
-    assert report.occurred_start is not None and report.occurred_start.tzinfo is not None
+    assert report.occurred_start is not None
+    assert report.occurred_start.tzinfo is not None
     with container.session_factory() as s:
         actions = s.scalars(select(AuditRow.action)).all()
         outbox = s.scalars(select(OutboxRow)).all()
