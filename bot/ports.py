@@ -42,11 +42,12 @@ class ConversationStore(Protocol):
 
 
 class DeliveryLog(Protocol):
-    def claim(self, channel: str, delivery_id: str, now: datetime) -> bool:
-        """True when this delivery is new (and is now recorded); False when it was seen before."""
+    def response(self, channel: str, delivery_id: str) -> list[dict[str, Any]] | None:
+        """The replies stored for a processed delivery, or None when it is new."""
 
-    def response(self, channel: str, delivery_id: str) -> list[dict[str, Any]] | None: ...
-    def set_response(self, channel: str, delivery_id: str, response: list[dict[str, Any]]) -> None: ...
+    def record(self, channel: str, delivery_id: str, response: list[dict[str, Any]], now: datetime) -> bool:
+        """Mark the delivery processed with its replies; False when another turn recorded it first."""
+
     def purge_before(self, when: datetime) -> int: ...
 
 

@@ -99,9 +99,10 @@ class ChatService:
     def _turn(self, msg: IncomingMessage) -> TurnOutcome:
         with self.uow_factory() as uow:
             now = self.clock.now()
-            if msg.delivery_id is not None and not uow.deliveries.claim(msg.channel, msg.delivery_id, now):
+            if msg.delivery_id is not None:
                 stored = uow.deliveries.response(msg.channel, msg.delivery_id)
-                return TurnOutcome(replies_from_json(stored), duplicate=True)
+                if stored is not None:
+                    return TurnOutcome(replies_from_json(stored), duplicate=True)
             employee = self.employee_for(uow, msg.channel, msg.user)
             if employee is None:
                 return self._stranger(uow, msg, now)
@@ -112,7 +113,7 @@ class ChatService:
             for intercept in self.interceptors:
                 taken = intercept(uow, msg, employee, state, now)
                 if taken is not None:
-                    return self._finish(uow, msg, taken)
+                    return self._finish(uow, msg, taken, now)
             understanding = self.understander.understand(
                 msg.text, UnderstandContext(now=now, expecting=expecting(state))
             )
@@ -133,13 +134,22 @@ class ChatService:
             for effect in turn.effects:
                 if isinstance(effect, FileReport):
                     self.on_filed(uow, effect.report, employee, now)
-            return self._finish(uow, msg, turn.replies)
+            return self._finish(uow, msg, turn.replies, now)
 
     @staticmethod
-    def _finish(uow: UnitOfWork, msg: IncomingMessage, replies: tuple[Reply, ...]) -> TurnOutcome:
-        """Remember the replies for this delivery and commit; only then may the channel send them."""
-        if msg.delivery_id is not None:
-            uow.deliveries.set_response(msg.channel, msg.delivery_id, replies_to_json(replies))
+    def _finish(uow: UnitOfWork, msg: IncomingMessage, replies: tuple[Reply, ...], now: datetime) -> TurnOutcome:
+        """Record the delivery with its replies and commit; only then may the channel send them.
+
+        A concurrent turn of the same delivery waits on the conversation row lock (PostgreSQL)
+        or the write lock (SQLite); if it recorded the delivery first, this turn is undone and
+        its stored replies are returned instead, so each delivery has one effect and one answer.
+        """
+        if msg.delivery_id is not None and not uow.deliveries.record(
+            msg.channel, msg.delivery_id, replies_to_json(replies), now
+        ):
+            uow.rollback()
+            stored = uow.deliveries.response(msg.channel, msg.delivery_id)
+            return TurnOutcome(replies_from_json(stored), duplicate=True)
         uow.commit()
         return TurnOutcome(replies)
 
@@ -162,5 +172,5 @@ class ChatService:
         if msg.address:
             uow.identities.set_address(msg.channel, msg.user, msg.address, now)
         uow.audit.record(now, employee.id, "identity_linked", details={"channel": msg.channel})
-        return self._finish(uow, msg, (Reply(t("linked", name=employee.name)),))
+        return self._finish(uow, msg, (Reply(t("linked", name=employee.name)),), now)
 

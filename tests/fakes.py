@@ -181,17 +181,14 @@ class _Deliveries:
     def __init__(self, s: _Store) -> None:
         self.s = s
 
-    def claim(self, channel: str, delivery_id: str, now: datetime) -> bool:
-        if (channel, delivery_id) in self.s.deliveries:
-            return False
-        self.s.deliveries[(channel, delivery_id)] = None
-        return True
-
     def response(self, channel: str, delivery_id: str) -> list[dict[str, Any]] | None:
         return self.s.deliveries.get((channel, delivery_id))
 
-    def set_response(self, channel: str, delivery_id: str, response: list[dict[str, Any]]) -> None:
+    def record(self, channel: str, delivery_id: str, response: list[dict[str, Any]], now: datetime) -> bool:
+        if (channel, delivery_id) in self.s.deliveries:
+            return False
         self.s.deliveries[(channel, delivery_id)] = response
+        return True
 
     def purge_before(self, when: datetime) -> int:
         return 0

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -149,25 +151,21 @@ class SqlDeliveryLog:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def claim(self, channel: str, delivery_id: str, now: datetime) -> bool:
-        try:
-            with self.session.begin_nested():
-                self.session.add(DeliveryRow(channel=channel, delivery_id=delivery_id, created_at=now))
-        except IntegrityError:
-            return False
-        return True
-
     def response(self, channel: str, delivery_id: str) -> list[dict[str, Any]] | None:
         return self.session.scalar(
             select(DeliveryRow.response).where(DeliveryRow.channel == channel, DeliveryRow.delivery_id == delivery_id)
         )
 
-    def set_response(self, channel: str, delivery_id: str, response: list[dict[str, Any]]) -> None:
-        self.session.execute(
-            update(DeliveryRow)
-            .where(DeliveryRow.channel == channel, DeliveryRow.delivery_id == delivery_id)
-            .values(response=response)
+    def record(self, channel: str, delivery_id: str, response: list[dict[str, Any]], now: datetime) -> bool:
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = (
+            insert(DeliveryRow)
+            .values(channel=channel, delivery_id=delivery_id, created_at=now, response=response)
+            .on_conflict_do_nothing(index_elements=["channel", "delivery_id"])
         )
+        result = self.session.execute(stmt)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def purge_before(self, when: datetime) -> int:
         result = self.session.execute(delete(DeliveryRow).where(DeliveryRow.created_at < when))

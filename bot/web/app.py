@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.bootstrap import Container, bootstrap
 from bot.conversation.messages import IncomingMessage
@@ -74,6 +75,16 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             status_code=422,
             content={"detail": f"Het verzoek is niet compleet of niet geldig (veld: {fields})."},
         )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        dutch = {
+            400: "Het verzoek kon niet gelezen worden (geen geldige JSON).",
+            404: "Niet gevonden.",
+            405: "Deze methode is hier niet toegestaan.",
+        }
+        detail = dutch.get(exc.status_code, exc.detail)
+        return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=exc.headers)
 
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:
