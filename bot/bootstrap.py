@@ -11,7 +11,7 @@ import yaml
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.filing import ReportFiler
+from actions.followup import followup_hooks
 from bot.clock import SystemClock
 from bot.conversation.texts import Texts
 from bot.domain.model import Organisation
@@ -20,8 +20,8 @@ from bot.ports import Clock, Understander, UnitOfWork
 from bot.service import ChatService
 from bot.settings import Settings
 from bot.storage.db import make_engine, make_session_factory, migrate
+from bot.storage.followup import FollowUpUnitOfWork
 from bot.storage.orgsync import sync_organisation
-from bot.storage.uow import SqlUnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -80,9 +80,10 @@ def bootstrap(
         session.commit()
 
     def uow_factory() -> UnitOfWork:
-        return SqlUnitOfWork(session_factory)
+        return FollowUpUnitOfWork(session_factory)
 
     understander = understander or build_understander(settings)
+    on_filed, interceptors = followup_hooks(settings, org, texts, tz)
     chat = ChatService(
         uow_factory=uow_factory,
         understander=understander,
@@ -90,7 +91,8 @@ def bootstrap(
         org=org,
         clock=clock,
         tz=tz,
-        on_filed=ReportFiler(org),
+        on_filed=on_filed,
         resume_after_minutes=settings.resume_after_minutes,
+        interceptors=interceptors,
     )
     return Container(settings, org, texts, tz, clock, db, session_factory, uow_factory, understander, chat)

@@ -1,4 +1,4 @@
-"""The `meldbot` command line: chat, serve, export, org, link-code, train, evaluate, classify."""
+"""The `meldbot` command line: chat, serve, export, org, link-code, tick, aangifte, train, evaluate, classify."""
 
 from __future__ import annotations
 
@@ -160,6 +160,53 @@ def migrate() -> None:
     run(engine)
     engine.dispose()
     console.print("Database is bijgewerkt.")
+
+
+@app.command()
+def tick() -> None:
+    """Run due follow-up once: check-ins, reminders, digests and outgoing messages (e-mail here;
+    chat messages wait for the server, which has the channels)."""
+    from actions.scheduler import run_tick_once
+    from bot.bootstrap import bootstrap
+
+    _logging()
+    settings = _settings()
+    served = {"telegram": settings.telegram_token is not None,
+              "teams": bool(settings.teams_app_id or settings.teams_dev_anonymous)}
+    container = bootstrap(settings, understander=_NoUnderstanding())
+    try:
+        result = run_tick_once(container, deferred_channels=[name for name, on in served.items() if on])
+    finally:
+        container.close()
+    sys.stdout.write(f"Klaargezet: {result.materialised}, verstuurd: {result.sent}, later opnieuw: {result.retried}, "
+                     f"niet bezorgd: {result.undeliverable + result.failed}, voor de server: {result.deferred}\n")
+
+
+@app.command()
+def aangifte(
+    reference: Annotated[str, typer.Argument(help="Reference of the report, e.g. MLD-2026-00042")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout)")] = None,
+) -> None:
+    """Print the draft police statement of a report: the 7 W's, the employer's address, marked VPT."""
+    from actions.aangifte import draft_for
+    from bot.bootstrap import bootstrap
+
+    container = bootstrap(_settings(), understander=_NoUnderstanding())
+    try:
+        with container.uow_factory() as uow:
+            draft = draft_for(uow, container.org, container.texts, container.tz, reference, None,
+                              container.clock.now(), "cli")
+            uow.commit()
+    finally:
+        container.close()
+    if draft is None:
+        console.print(f"Onbekende melding: {reference}", style="red")
+        raise typer.Exit(code=1)
+    if output is None:
+        sys.stdout.write(draft)
+    else:
+        output.write_text(draft, encoding="utf-8")
+        console.print(f"Concept-aangifte geschreven naar {output}")
 
 
 class _NoUnderstanding:

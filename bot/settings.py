@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     digest_time: str = "08:00"  # local time of the daily digest of non-severe reports
     severe_immediately: bool = True
     outbox_max_attempts: int = 5
+    outbox_batch_size: int = 20  # rows one tick claims at a time
+    # A row left in 'sending' this long (its worker died) is claimed again. Keep it well above
+    # send_timeout_seconds: a send still running when the lease ends would be sent twice.
+    outbox_lease_seconds: float = 120.0
+    send_timeout_seconds: float = 30.0
 
     # E-mail (SMTP) for managers without a chat channel
     smtp_host: str | None = None

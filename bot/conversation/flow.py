@@ -416,14 +416,14 @@ class Engine:
             return self.answer(state, INJURY, {"injury": None, "damage": None}, ctx, skipped=True)
         idx = match_choice(text, self.choices_for(INJURY, state, ctx.texts))
         if idx is not None:
-            values = [
+            options: list[dict[str, Any]] = [
                 {"injury": "nee", "damage": "nee"},
                 {"injury": "ja", "damage": state.draft.get("damage")},
                 {"injury": state.draft.get("injury"), "damage": "ja"},
                 {"injury": "ja", "damage": "ja"},
                 {"injury": None, "damage": None},
-            ][idx]
-            return self.answer(state, INJURY, values, ctx, skipped=idx == 4)
+            ]
+            return self.answer(state, INJURY, options[idx], ctx, skipped=idx == 4)
         ent = u.entities
         if ent.injury is not None or ent.damage is not None:
             return self.answer(state, INJURY, injury_values(ent.injury, ent.damage, text), ctx)
@@ -689,8 +689,12 @@ class Engine:
         lines = [t("filed", reference=report.reference)]
         lines.append(t("next_steps_severe") if report.severe else t("next_steps_normal"))
         lines.append(t("next_steps_aftercare"))
-        if report.suicide_threat:
+        if report.suicide_threat or "dreigen_zelfdoding" in report.forms:
             lines.append(t("next_steps_113"))
+        if report.doxing or "online_doxing" in report.forms:
+            lines.append(t("next_steps_doxing"))
+        if report.severe or "aangifte_help" in report.wants:
+            lines.append(t("next_steps_aangifte", reference=report.reference))
         fresh = ConversationState(prompt_seq=state.prompt_seq + 1, last_activity=state.last_activity)
         return Turn(fresh, (Reply("\n\n".join(lines)),), (FileReport(report),))
 

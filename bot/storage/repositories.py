@@ -91,10 +91,14 @@ class SqlReportRepository:
         return self._to_domain(row) if row else None
 
     def for_reporter(self, employee_id: str) -> Sequence[ReportSummary]:
-        rows = self.session.scalars(
+        from bot.storage.followup import summaries_by_reference  # imported here: followup imports this module
+
+        rows = list(self.session.scalars(
             select(ReportRow).where(ReportRow.reporter_id == employee_id).order_by(ReportRow.id.desc()).limit(20)
-        )
-        return [ReportSummary(r.reference, r.created_at, r.primary_form, r.status) for r in rows]
+        ))
+        actions = summaries_by_reference(self.session, [r.reference for r in rows])
+        return [ReportSummary(r.reference, r.created_at, r.primary_form, r.status, actions.get(r.reference, ()))
+                for r in rows]
 
     def all(self) -> Sequence[Report]:
         return [self._to_domain(r) for r in self.session.scalars(select(ReportRow).order_by(ReportRow.id))]

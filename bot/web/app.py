@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.bootstrap import Container, bootstrap
 from bot.conversation.messages import IncomingMessage
+from bot.domain.model import Employee
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -128,7 +129,32 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         return {"replies": [{"text": r.text, "choices": list(r.choices), "prompt_id": r.prompt_id}
                             for r in outcome.replies]}
 
+    @app.get(
+        "/api/reports/{reference}/aangifte.txt",
+        response_class=PlainTextResponse,
+        responses={404: {"description": "Geen melding van deze medewerker (of van diens team)"}},
+    )
+    async def aangifte_draft(reference: str, user: str) -> Any:
+        """The draft police statement of a report as a text file, for its reporter (or their manager)."""
+        from actions.aangifte import draft_for
+
+        def draft() -> str | None:
+            with container.uow_factory() as uow:
+                found = draft_for(uow, container.org, container.texts, container.tz, reference,
+                                  container.org.employee(user) or _NOBODY, container.clock.now(), "web")
+                uow.commit()
+                return found
+
+        found = await run_in_threadpool(draft)
+        if found is None:
+            return JSONResponse(status_code=404, content={"detail": "Niet gevonden."})
+        filename = f"aangifte-{reference.strip().upper()}.txt"
+        return PlainTextResponse(found, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
     return app
+
+
+_NOBODY = Employee("", "", None, roles=())  # an unknown user may read nothing
 
 
 def _channels(container: Container) -> list[Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Webhook:
+    """Webhook mode: the public URL Telegram posts to, and the secret it sends along."""
+
     url: str
     secret: str
 
@@ -49,13 +50,15 @@ class TelegramChannel:
         webhook: Webhook | None = None,
         poll_timeout: int = 30,
         backoff: float = 1.0,
+        raw_updates: Callable[[], list[dict[str, Any]] | None] = lambda: None,
     ) -> None:
         self.bot = bot
         self.processor = processor
         self.texts = texts
         self.webhook = webhook
         self.backoff = backoff
-        self.poller = None if webhook else Poller(bot, processor.process, timeout=poll_timeout, backoff=backoff)
+        self.poller = None if webhook else Poller(bot, processor.process, timeout=poll_timeout, backoff=backoff,
+                                                  raw_updates=raw_updates)
         self.ready = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.router = (
@@ -68,19 +71,24 @@ class TelegramChannel:
         self._task = asyncio.create_task(self._run(), name="telegram")
 
     async def stop(self) -> None:
-        if self._task is None:
-            return
-        if self.poller is not None and self.ready.is_set():
-            await self.poller.stop()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(self._task), timeout=15)
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
+        """Let polling finish the update in hand (15 s at most), then disconnect."""
+        if self._task is not None:
+            if self.poller is not None and self.ready.is_set():
+                await self.poller.stop()
+                await asyncio.wait({self._task}, timeout=15)
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # noqa: BLE001 - report it, stop anyway
+                logger.exception("telegram: the channel ended with an error")
+            self._task = None
         self.ready.clear()
-        with contextlib.suppress(Exception):
+        try:
             await self.bot.shutdown()
+        except Exception:  # noqa: BLE001 - stopping goes on regardless
+            logger.warning("telegram: shutting the bot client down failed", exc_info=True)
 
     async def send(self, address: dict[str, Any], replies: Sequence[Reply]) -> None:
         """A message outside a turn (outbox, escalations); Undeliverable when the chat is gone."""
@@ -101,8 +109,9 @@ class TelegramChannel:
             await self.poller.run()
 
     async def _connect(self) -> None:
-        """getMe, then the webhook (set, or deleted for polling), then the command menu."""
+        """getMe (then updates can be handled), the webhook (set, or deleted for polling), the command menu."""
         await self._retry(self.bot.initialize)
+        self.ready.set()  # before setWebhook: Telegram may post the first update right after it
         try:
             await self._retry(self._set_or_delete_webhook)
         except InvalidToken:  # after a working getMe: the server lacks the method; go on without it
@@ -111,7 +120,6 @@ class TelegramChannel:
             await self.bot.set_my_commands(bot_commands(self.texts))
         except TelegramError as exc:  # the menu is a convenience; typed commands work without it
             logger.warning("telegram: setMyCommands failed (%s)", exc.__class__.__name__)
-        self.ready.set()
         logger.info("telegram: connected, %s", "webhook" if self.webhook else "polling")
 
     async def _set_or_delete_webhook(self) -> None:

@@ -12,11 +12,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from sqlalchemy.exc import OperationalError
 from telegram import Bot, Update
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
 
+from bot.channels.telegram.parsing import parse_update
 from bot.channels.telegram.translate import ALLOWED_UPDATES
 
 logger = logging.getLogger(__name__)
@@ -42,8 +44,10 @@ class Poller:
         *,
         timeout: int = 30,
         backoff: float = 1.0,
+        raw_updates: Callable[[], list[dict[str, Any]] | None] = lambda: None,
     ) -> None:
         self.bot = bot
+        self.raw_updates = raw_updates
         self.process = process
         self.timeout = timeout
         self.backoff = backoff
@@ -89,6 +93,12 @@ class Poller:
         )
         try:
             return await self._fetching
+        except (TypeError, KeyError, ValueError):
+            # PTB could not parse the batch (one update it does not understand): parse them one by one.
+            raw = self.raw_updates()
+            if raw is None:
+                raise
+            return tuple(u for u in (parse_update(d, self.bot) for d in raw) if u is not None)
         finally:
             self._fetching = None
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from telegram import Message, Update
 from telegram.constants import ChatType, MessageAttachmentType
 
+from bot.channels.telegram.parsing import UNPARSED
 from bot.channels.telegram.render import parse_callback_data
 from bot.conversation.messages import Attachment, IncomingMessage
 
@@ -81,7 +82,7 @@ def translate(update: Update) -> Inbound | None:
     if location is not None:
         spot = Attachment(kind="location", latitude=location.latitude, longitude=location.longitude)
         return Inbound(replace(base, attachments=(spot,)), chat_id)
-    kind = unsupported_kind(message)
+    kind = unsupported_kind(message) or message.api_kwargs.get(UNPARSED)
     if kind is None:
         return None  # a service message (e.g. a pinned message): nothing to answer
     return Inbound(replace(base, text=caption, unsupported=kind), chat_id)
@@ -105,7 +106,7 @@ def unsupported_kind(message: Message) -> str | None:
     """The kind of content the conversation cannot use (voice, sticker, poll, ...), or None."""
     for kind in MessageAttachmentType:
         if getattr(message, kind.value, None):
-            return kind.value
+            return str(kind.value)
     return None
 
 
@@ -117,6 +118,7 @@ def _from_callback(update: Update) -> Inbound | None:
         return None
     chat_id = message.chat.id if message is not None else query.from_user.id
     parsed = parse_callback_data(query.data)
+    prompt_id: str | None
     if parsed is None:
         text, prompt_id = "", NOT_OURS
     else:

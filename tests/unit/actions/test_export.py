@@ -16,7 +16,8 @@ def make_report(description: str = "hij schold") -> Report:
         reference="MLD-2026-00042", reporter_id="demo", team_id="handhaving", channel="web",
         created_at=datetime(2026, 11, 18, 9, 0, tzinfo=UTC), description=description,
         primary_form="bedreiging", forms=("bedreiging", "bedreigen"), abcd="D", severe=True, severity="middel",
-        occurred_start=datetime(2026, 11, 17, 17, 0, tzinfo=UTC), location_type="balie", quotes=("ik weet waar je woont",),
+        occurred_start=datetime(2026, 11, 17, 17, 0, tzinfo=UTC), location_type="balie",
+        quotes=("ik weet waar je woont",),
         evidence=(Evidence(kind="photo", path="a/b.jpg", mime_type="image/jpeg", size=1234),),
     )
 

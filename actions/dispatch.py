@@ -1,0 +1,347 @@
+"""The tick's work: turn due check-ins, clock alerts and digests into outbox rows, then claim and send them.
+
+Delivery is exactly once as far as the database can tell, and at least once across a crash:
+
+1. Materialising is one transaction per batch: the source rows are locked (FOR UPDATE SKIP
+   LOCKED on PostgreSQL), their state moves on, and the outbox row is inserted with a unique
+   dedup key. A crash rolls all of it back; a second process skips the locked rows.
+2. Claiming is a short transaction that marks rows 'sending' with a claim token and commits
+   before anything is sent. No transaction is open while sending.
+3. After each send the row is marked 'sent' at once (only while the claim token still matches).
+
+The one window left: the process dies after the platform accepted a message and before the
+'sent' commit (milliseconds). After the lease (outbox_lease_seconds) another tick claims the
+row again and the message is sent a second time. Telegram and Teams offer no idempotency key,
+so this cannot be closed; the lease must stay well above the send timeout so that a slow send
+is never claimed twice while it is still running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Collection, Coroutine, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from itertools import groupby
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.aftercare import checkin_replies
+from actions.escalation import digest_replies, overdue_reply, reminder_reply
+from actions.records import ASKED, EXPIRED, STEP_MOOD, CheckIn
+from actions.timeline import alert_points, due_alert
+from bot.conversation.messages import Reply
+from bot.conversation.texts import Texts
+from bot.domain.model import Employee, Organisation, Report
+from bot.ports import Clock, Sender, Undeliverable
+from bot.service import replies_from_json
+from bot.storage.followup import CheckInRow, ClaimedMessage, ClockRow, SqlFollowUpStore
+from bot.storage.orm import OutboxRow
+from bot.storage.repositories import SqlAuditLog, SqlIdentities, SqlOutbox, SqlReportRepository
+
+logger = logging.getLogger(__name__)
+
+Runner = Callable[[Coroutine[Any, Any, None]], None]
+EMAIL = "email"
+
+
+@dataclass
+class TickResult:
+    """What one tick did (for logs, the CLI and tests)."""
+
+    materialised: int = 0
+    sent: int = 0
+    retried: int = 0
+    undeliverable: int = 0
+    failed: int = 0
+    deferred: int = 0
+    channels: dict[str, int] = field(default_factory=dict)
+
+
+def run_here(coro: Coroutine[Any, Any, None]) -> None:
+    """Run a send on a private event loop (the CLI, tests, and processes without a server loop)."""
+    asyncio.run(coro)
+
+
+class Dispatcher:
+    """Materialises due follow-up and sends the outbox; safe to run in several processes at once."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        *,
+        org: Organisation,
+        texts: Texts,
+        tz: tzinfo,
+        clock: Clock,
+        senders: Mapping[str, Sender],
+        deferred_channels: Sequence[str] = (),
+        lease: timedelta = timedelta(seconds=120),
+        batch_size: int = 20,
+        max_attempts: int = 5,
+        send_timeout: float = 30.0,
+        worker: str | None = None,
+    ) -> None:
+        self.session_factory = session_factory
+        self.org = org
+        self.texts = texts
+        self.tz = tz
+        self.clock = clock
+        self.senders = dict(senders)
+        self.deferred_channels = set(deferred_channels)
+        self.lease = lease
+        self.batch_size = batch_size
+        self.max_attempts = max_attempts
+        self.send_timeout = send_timeout
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        """Finish the message being sent, claim nothing more."""
+        self._stopping.set()
+
+    # -- one tick ----------------------------------------------------------------------------
+
+    def run_once(self, run: Runner = run_here, max_batches: int = 10) -> TickResult:
+        result = TickResult()
+        if self._stopping.is_set():
+            return result
+        result.materialised = self.materialise(self.clock.now())
+        given_back: set[int] = set()
+        for _ in range(max_batches):
+            if self._stopping.is_set():
+                break
+            claimed = self.claim(self.clock.now(), skip=given_back)
+            if not claimed:
+                break
+            for i, message in enumerate(claimed):
+                if self._stopping.is_set():
+                    self.release(claimed[i:])
+                    return result
+                if not self.deliver(message, run, result):
+                    given_back.add(message.id)
+        return result
+
+    # -- materialising -----------------------------------------------------------------------
+
+    def materialise(self, now: datetime) -> int:
+        return self.materialise_checkins(now) + self.materialise_clocks(now) + self.materialise_digests(now)
+
+    def materialise_checkins(self, now: datetime) -> int:
+        """Due check-ins become questions in the outbox; only the newest of several due ones is asked."""
+        with self.session_factory() as session:
+            store = SqlFollowUpStore(session)
+            reports = SqlReportRepository(session)
+            outbox = SqlOutbox(session)
+            rows = store.lock_due_checkins(now, self.batch_size)
+            asked = 0
+            ordered = sorted(rows, key=lambda r: (r.employee_id, r.due_at, r.id))
+            for _employee_id, group in groupby(ordered, key=lambda r: r.employee_id):
+                *older, newest = list(group)
+                for row in older:
+                    row.status, row.step = EXPIRED, None
+                employee = self.org.employee(newest.employee_id)
+                report = reports.get(newest.reference)
+                if employee is None or report is None:
+                    newest.status = EXPIRED
+                    continue
+                store.expire_open_checkins(newest.employee_id, newest.id)
+                replies = checkin_replies(self._checkin(newest), report, employee, self.texts, self.tz)
+                outbox.add(newest.employee_id, replies, due_at=now, kind="checkin", dedup_key=f"checkin:{newest.id}",
+                           data={"reference": newest.reference, "checkin": newest.id})
+                newest.status, newest.step, newest.asked_at = ASKED, STEP_MOOD, now
+                asked += 1
+            session.commit()
+            return asked
+
+    def materialise_clocks(self, now: datetime) -> int:
+        """Unacknowledged deadlines remind their owner, then escalate to the coordinator at the deadline."""
+        with self.session_factory() as session:
+            store = SqlFollowUpStore(session)
+            reports = SqlReportRepository(session)
+            outbox = SqlOutbox(session)
+            alerts = 0
+            for row in store.lock_due_clocks(now, self.batch_size):
+                points = alert_points(row.kind, row.starts_at, row.due_at)
+                found = due_alert(points, row.alerts_sent, now)
+                if found is None:  # not due after all (e.g. the deadline moved): wait for the next point
+                    row.next_alert_at = points[row.alerts_sent] if row.alerts_sent < len(points) else None
+                    continue
+                report = reports.get(row.reference)
+                if report is None:
+                    row.next_alert_at = None
+                    continue
+                index, next_at = found
+                recipient, reply, kind = self._alert(row, report, final=index == len(points) - 1)
+                outbox.add(recipient, [reply], due_at=now, kind=kind, dedup_key=f"clock:{row.id}:{index}",
+                           data={"reference": row.reference, "clock": row.kind})
+                row.alerts_sent, row.next_alert_at = index + 1, next_at
+                if next_at is None:
+                    row.escalated_at = now
+                alerts += 1
+            session.commit()
+            return alerts
+
+    def _alert(self, row: ClockRow, report: Report, *, final: bool) -> tuple[str, Reply, str]:
+        reporter = self._person(report.reporter_id)
+        if not final:
+            return row.owner_id, reminder_reply(report, reporter, row, self.texts, self.tz), "reminder"
+        owner = self.org.employee(row.owner_id)
+        coordinator = self.org.coordinator_id
+        if coordinator and coordinator != row.owner_id and coordinator != report.reporter_id:
+            return coordinator, overdue_reply(report, reporter, row, owner, self.texts, escalated=True), \
+                "clock_escalation"
+        return row.owner_id, overdue_reply(report, reporter, row, owner, self.texts, escalated=False), "clock_overdue"
+
+    def materialise_digests(self, now: datetime) -> int:
+        """Non-severe reports whose digest time has come: one message per manager."""
+        with self.session_factory() as session:
+            store = SqlFollowUpStore(session)
+            reports = SqlReportRepository(session)
+            outbox = SqlOutbox(session)
+            digests = 0
+            items = store.lock_due_digest_items(now, self.batch_size * 5)
+            for manager_id, group in groupby(items, key=lambda i: i.manager_id):
+                batch = list(group)
+                entries = []
+                for item in batch:
+                    item.included_at = now
+                    report = reports.get(item.reference)
+                    if report is not None:
+                        entries.append((report, self._person(report.reporter_id), store.clocks(item.reference)))
+                if entries:
+                    outbox.add(manager_id, digest_replies(entries, self.texts, self.tz), due_at=now, kind="digest",
+                               dedup_key=f"digest:{manager_id}:{batch[0].id}",
+                               data={"references": [r.reference for r, _, _ in entries]})
+                    digests += 1
+            session.commit()
+            return digests
+
+    # -- claiming and sending ----------------------------------------------------------------
+
+    def claim(self, now: datetime, skip: Collection[int] = ()) -> list[ClaimedMessage]:
+        token = f"{self.worker}:{uuid.uuid4().hex[:12]}"
+        with self.session_factory() as session:
+            claimed = SqlFollowUpStore(session).claim_outbox(now, now - self.lease, token, self.batch_size, skip)
+            session.commit()
+        return claimed
+
+    def release(self, messages: Sequence[ClaimedMessage]) -> None:
+        """Give claimed rows back untouched (shutting down, or no sender for them in this process)."""
+        with self.session_factory() as session:
+            store = SqlFollowUpStore(session)
+            for message in messages:
+                store.settle(message, status="pending", claimed_by=None, claimed_at=None,
+                             attempts=OutboxRow.attempts - 1)
+            session.commit()
+
+    def routes(self, message: ClaimedMessage) -> tuple[list[tuple[str, dict[str, Any]]], bool]:
+        """Where to try, in order (the row's channel, then most recently used), and whether another
+        process could reach the person on a channel this one does not serve."""
+        with self.session_factory() as session:
+            known = list(SqlIdentities(session).addresses_of(message.employee_id))
+        known.sort(key=lambda entry: entry[0] != message.channel)  # stable: keeps most recent first
+        routes: list[tuple[str, dict[str, Any]]] = []
+        deferred = False
+        for channel, _external_id, address in known:
+            if not address:
+                continue
+            if channel in self.senders:
+                routes.append((channel, address))
+            elif channel in self.deferred_channels:
+                deferred = True
+        person = self.org.employee(message.employee_id)
+        if EMAIL in self.senders and person is not None and person.email:
+            routes.append((EMAIL, {"email": person.email}))
+        return routes, deferred
+
+    def deliver(self, message: ClaimedMessage, run: Runner, result: TickResult) -> bool:
+        """Send one claimed row and record the outcome; False when it was given back for another process."""
+        routes, deferred = self.routes(message)
+        if not routes and deferred:
+            self.release([message])
+            result.deferred += 1
+            return False
+        replies = replies_from_json(message.payload.get("replies"))
+        for channel, address in routes:
+            try:
+                run(self._send(self.senders[channel], address, replies))
+            except Undeliverable:
+                logger.warning("outbox %s: undeliverable on %s", message.id, channel)
+                continue
+            except Exception as exc:  # noqa: BLE001 - any other failure is transient: retry later
+                logger.warning("outbox %s: sending on %s failed (%s)", message.id, channel, type(exc).__name__)
+                self.retry(message, exc, result)
+                return True
+            self.sent(message, channel)
+            result.sent += 1
+            result.channels[channel] = result.channels.get(channel, 0) + 1
+            return True
+        self.undeliverable(message, "blocked" if routes else "no_channel", result)
+        return True
+
+    async def _send(self, sender: Sender, address: dict[str, Any], replies: Sequence[Reply]) -> None:
+        await asyncio.wait_for(sender.send(address, replies), timeout=self.send_timeout)
+
+    def sent(self, message: ClaimedMessage, channel: str) -> None:
+        now = self.clock.now()
+        with self.session_factory() as session:
+            if not SqlFollowUpStore(session).settle(message, status="sent", sent_at=now, channel=channel, error=None):
+                logger.warning("outbox %s: sent after its claim expired (lease too short?)", message.id)
+            session.commit()
+
+    def retry(self, message: ClaimedMessage, exc: BaseException, result: TickResult) -> None:
+        if message.attempts >= self.max_attempts:
+            self.undeliverable(message, f"failed: {type(exc).__name__}", result, status="failed")
+            return
+        now = self.clock.now()
+        backoff = timedelta(seconds=min(30 * 2 ** (message.attempts - 1), 3600))
+        with self.session_factory() as session:
+            SqlFollowUpStore(session).settle(message, status="pending", due_at=now + backoff, claimed_by=None,
+                                             error=type(exc).__name__)
+            session.commit()
+        result.retried += 1
+
+    def undeliverable(self, message: ClaimedMessage, reason: str, result: TickResult, *,
+                      status: str = "undeliverable") -> None:
+        """Mark the row and tell the coordinator; never retried."""
+        now = self.clock.now()
+        with self.session_factory() as session:
+            if SqlFollowUpStore(session).settle(message, status=status, error=reason):
+                self._notify_coordinator(session, message, now)
+                SqlAuditLog(session).record(now, "meldbot", f"outbox_{status}", message.payload.get("data", {}).get(
+                    "reference"), {"kind": message.kind, "outbox": message.id, "reason": reason})
+            session.commit()
+        if status == "failed":
+            result.failed += 1
+        else:
+            result.undeliverable += 1
+
+    def _notify_coordinator(self, session: Session, message: ClaimedMessage, now: datetime) -> None:
+        coordinator = self.org.coordinator_id
+        if not coordinator or coordinator == message.employee_id or message.kind == "undeliverable":
+            return
+        t = self.texts
+        person = self._person(message.employee_id)
+        reference = message.payload.get("data", {}).get("reference")
+        kinds = t.labels("outbox_kinds")
+        text = t("outbox_undeliverable", name=person.name, first=person.name.split()[0],
+                 what=kinds.get(message.kind, kinds["message"]),
+                 reference=t("outbox_undeliverable_reference", reference=reference) if reference else "")
+        SqlOutbox(session).add(coordinator, [Reply(text)], due_at=now, kind="undeliverable",
+                               dedup_key=f"undeliverable:{message.id}", data={"reference": reference})
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _person(self, employee_id: str) -> Employee:
+        return self.org.employee(employee_id) or Employee(employee_id, employee_id, None)
+
+    @staticmethod
+    def _checkin(row: CheckInRow) -> CheckIn:
+        return CheckIn(row.id, row.reference, row.employee_id, row.seq, row.due_at, row.stress, row.status)

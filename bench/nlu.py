@@ -1,0 +1,123 @@
+"""NLU benchmark: training time, model size, classify latency, held-out scores and time phrases vs targets.
+
+Run: .venv/bin/python bench/nlu.py [--training-dir data/training] [--model-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from nlu.data import HELDOUT_FILE, INTENTS_FILE, load_incidents, load_intents  # noqa: E402
+from nlu.evaluation import time_phrase_accuracy  # noqa: E402
+from nlu.metrics import binary, single_label  # noqa: E402
+from nlu.result import ABCD, PRIMARY_FORMS, UnderstandContext  # noqa: E402
+from nlu.training import load_understander, train  # noqa: E402
+
+TZ = ZoneInfo("Europe/Amsterdam")
+TARGETS = {
+    "classify p99 (ms)": ("<=", 5.0),
+    "training (s)": ("<=", 60.0),
+    "model on disk (MB)": ("<=", 30.0),
+    "held-out primary macro-F1": (">=", 0.90),
+    "held-out ABCD macro-F1": (">=", 0.85),
+    "held-out severe recall": (">=", 1.0),
+    "held-out severe precision": (">=", 0.80),
+    "time phrases resolved": (">=", 0.95),
+}
+
+
+def _out(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--training-dir", type=Path, default=ROOT / "data" / "training")
+    parser.add_argument("--model-dir", type=Path, default=None, help="default: a fresh temporary directory")
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the latency message set")
+    args = parser.parse_args()
+    training_dir: Path = args.training_dir
+
+    with tempfile.TemporaryDirectory(prefix="meldbot-nlu-bench-") as tmp:
+        model_dir: Path = args.model_dir or Path(tmp) / "model"
+        report = train(training_dir, model_dir, seed=0)
+        size_mb = report.size_bytes / 1e6
+        started = time.perf_counter()
+        understander = load_understander(model_dir, training_dir, train_if_missing=False)
+        load_s = time.perf_counter() - started
+
+        heldout = load_incidents(training_dir / HELDOUT_FILE)
+        intents = load_intents(training_dir / INTENTS_FILE) if (training_dir / INTENTS_FILE).exists() else []
+        now = datetime(2026, 11, 18, 10, 0, tzinfo=TZ)
+        describe = UnderstandContext(now=now, expecting="description")
+
+        # latency: held-out incident descriptions plus dialogue answers, as the engine sends them
+        messages = [(inc.text, describe) for inc in heldout]
+        messages += [(ex.text, UnderstandContext(now=now, expecting="yes_no")) for ex in intents]
+        messages += [(ex.text, UnderstandContext(now=now)) for ex in intents]
+        latencies: list[float] = []
+        for _ in range(args.rounds):
+            for text, ctx in messages:
+                t0 = time.perf_counter()
+                understander.understand(text, ctx)
+                latencies.append((time.perf_counter() - t0) * 1000)
+
+        results = [understander.understand(inc.text, describe) for inc in heldout]
+        primary = single_label(
+            [i.primary for i in heldout], [r.primary_form or "verbaal" for r in results], PRIMARY_FORMS
+        )
+        abcd = single_label([i.abcd for i in heldout], [r.abcd or "B" for r in results], ABCD)
+        severe = binary([i.severe for i in heldout], [r.severe for r in results])
+        good, total = time_phrase_accuracy(training_dir) or (0, 0)
+
+    measured = {
+        "classify p99 (ms)": _percentile(latencies, 99),
+        "training (s)": report.seconds,
+        "model on disk (MB)": size_mb,
+        "held-out primary macro-F1": primary.macro_f1,
+        "held-out ABCD macro-F1": abcd.macro_f1,
+        "held-out severe recall": severe.recall,
+        "held-out severe precision": severe.precision,
+        "time phrases resolved": good / total if total else 0.0,
+    }
+    _out(f"meldbot NLU benchmark ({os.cpu_count()} cores, {report.incidents} training incidents, "
+         f"{len(heldout)} held-out)")  # fmt: skip
+    _out(f"classify latency over {len(latencies)} calls: p50 {statistics.median(latencies):.2f} ms, "
+         f"p99 {_percentile(latencies, 99):.2f} ms, max {max(latencies):.2f} ms; "
+         f"load {load_s:.2f} s")  # fmt: skip
+    _out(f"time phrases: {good}/{total}")
+    _out()
+    failures = 0
+    for name, (op, target) in TARGETS.items():
+        value = measured[name]
+        ok = value <= target if op == "<=" else value >= target
+        failures += not ok
+        _out(f"{name:28} {value:9.3f}   target {op} {target:<6}  {'ok' if ok else 'MISSED'}")
+    _out()
+    _out("held-out per class (precision / recall / F1 / support):")
+    for scores, title in ((primary, "primary"), (abcd, "ABCD")):
+        for c in scores.per_class:
+            _out(f"  {title:8} {c.label:11} {c.precision:.3f} / {c.recall:.3f} / {c.f1:.3f} / {c.support}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,309 @@
+"""Follow-up tables (clocks, actions, check-ins, digest items) and their SQL store, including the tick's claims."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint, and_, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from actions.records import (
+    ASKED,
+    EXPIRED,
+    SCHEDULED,
+    STOPPED,
+    ActionRecord,
+    CheckIn,
+    ClockState,
+)
+from bot.storage.orm import Base, OutboxRow
+from bot.storage.uow import SqlUnitOfWork
+
+
+class ClockRow(Base):
+    """A deadline of a report; the tick turns due alerts into outbox rows (reminders, escalation)."""
+
+    __tablename__ = "report_clocks"
+    __table_args__ = (UniqueConstraint("reference", "kind"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    owner_id: Mapped[str] = mapped_column(String(64))
+    starts_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    alerts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    next_alert_at: Mapped[datetime | None] = mapped_column(index=True)
+    escalated_at: Mapped[datetime | None]
+
+
+class ActionRow(Base):
+    """What a manager or the coordinator did on a report (append-only), with the line the reporter sees."""
+
+    __tablename__ = "report_actions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(32), index=True)
+    actor_id: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+    summary: Mapped[str] = mapped_column(Text)
+
+
+class CheckInRow(Base):
+    """An aftercare check-in. Only how someone is doing is kept (goed / wisselend / niet goed), nothing medical."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("reference", "seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(32), index=True)
+    employee_id: Mapped[str] = mapped_column(String(64), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    stress: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default=SCHEDULED, index=True)
+    step: Mapped[str | None] = mapped_column(String(16))
+    asked_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    mood: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    referral_offered: Mapped[bool] = mapped_column(Boolean, default=False)
+    manager_informed: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class DigestItemRow(Base):
+    """A non-severe report waiting for its manager's daily digest."""
+
+    __tablename__ = "digest_items"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    manager_id: Mapped[str] = mapped_column(String(64), index=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    digest_at: Mapped[datetime] = mapped_column(index=True)
+    included_at: Mapped[datetime | None]
+
+
+def _pg(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _clock(row: ClockRow) -> ClockState:
+    return ClockState(row.id, row.reference, row.kind, row.owner_id, row.starts_at, row.due_at,
+                      row.acknowledged_at, row.acknowledged_by, row.alerts_sent, row.next_alert_at)
+
+
+def _checkin(row: CheckInRow) -> CheckIn:
+    return CheckIn(row.id, row.reference, row.employee_id, row.seq, row.due_at, row.stress, row.status, row.step,
+                   row.asked_at, row.answered_at, row.mood, row.note, row.referral_offered, row.manager_informed)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedMessage:
+    """An outbox row claimed for sending by one worker (`token` proves the claim is still ours)."""
+
+    id: int
+    employee_id: str
+    channel: str | None
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    token: str
+
+
+class SqlFollowUpStore:
+    """The FollowUpStore port on SQLAlchemy, plus the row locking the tick needs."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- clocks ------------------------------------------------------------------------------
+
+    def add_clock(self, reference: str, kind: str, owner_id: str, starts_at: datetime, due_at: datetime,
+                  next_alert_at: datetime | None) -> None:
+        self.session.add(ClockRow(reference=reference, kind=kind, owner_id=owner_id, starts_at=starts_at,
+                                  due_at=due_at, alerts_sent=0, next_alert_at=next_alert_at))
+        self.session.flush()
+
+    def clocks(self, reference: str) -> Sequence[ClockState]:
+        rows = self.session.scalars(select(ClockRow).where(ClockRow.reference == reference).order_by(ClockRow.id))
+        return [_clock(r) for r in rows]
+
+    def acknowledge(self, reference: str, kinds: Sequence[str], actor_id: str, at: datetime) -> list[str]:
+        stmt = select(ClockRow).where(ClockRow.reference == reference, ClockRow.kind.in_(list(kinds)),
+                                      ClockRow.acknowledged_at.is_(None))
+        if _pg(self.session):
+            stmt = stmt.with_for_update()
+        stopped = []
+        for row in self.session.scalars(stmt):
+            row.acknowledged_at = at
+            row.acknowledged_by = actor_id
+            row.next_alert_at = None
+            stopped.append(row.kind)
+        self.session.flush()
+        return stopped
+
+    def lock_due_clocks(self, now: datetime, limit: int) -> Sequence[ClockRow]:
+        stmt = (
+            select(ClockRow)
+            .where(ClockRow.acknowledged_at.is_(None), ClockRow.next_alert_at <= now)
+            .order_by(ClockRow.next_alert_at, ClockRow.id)
+            .limit(limit)
+        )
+        if _pg(self.session):
+            stmt = stmt.with_for_update(skip_locked=True)
+        return list(self.session.scalars(stmt))
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def add_action(self, action: ActionRecord) -> int:
+        row = ActionRow(reference=action.reference, actor_id=action.actor_id, role=action.role,
+                        action=action.action, note=action.note, at=action.at, summary=action.summary)
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def actions(self, reference: str) -> Sequence[ActionRecord]:
+        rows = self.session.scalars(select(ActionRow).where(ActionRow.reference == reference).order_by(ActionRow.id))
+        return [ActionRecord(r.reference, r.actor_id, r.role, r.action, r.note, r.at, r.summary) for r in rows]
+
+    # -- check-ins ---------------------------------------------------------------------------
+
+    def add_checkin(self, reference: str, employee_id: str, seq: int, due_at: datetime, stress: bool) -> None:
+        self.session.add(CheckInRow(reference=reference, employee_id=employee_id, seq=seq, due_at=due_at,
+                                    stress=stress, status=SCHEDULED, referral_offered=False))
+        self.session.flush()
+
+    def checkin(self, checkin_id: int) -> CheckIn | None:
+        row = self.session.get(CheckInRow, checkin_id)
+        return _checkin(row) if row else None
+
+    def open_checkin(self, employee_id: str) -> CheckIn | None:
+        row = self.session.scalars(
+            select(CheckInRow)
+            .where(CheckInRow.employee_id == employee_id, CheckInRow.status == ASKED, CheckInRow.step.is_not(None))
+            .order_by(CheckInRow.asked_at.desc(), CheckInRow.id.desc())
+            .limit(1)
+        ).first()
+        return _checkin(row) if row else None
+
+    def update_checkin(self, checkin_id: int, **changes: Any) -> None:
+        self.session.execute(update(CheckInRow).where(CheckInRow.id == checkin_id).values(**changes))
+
+    def stop_checkins(self, employee_id: str, at: datetime) -> int:
+        result = self.session.execute(
+            update(CheckInRow)
+            .where(CheckInRow.employee_id == employee_id, CheckInRow.status.in_([SCHEDULED, ASKED]))
+            .values(status=STOPPED, step=None)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def lock_due_checkins(self, now: datetime, limit: int) -> Sequence[CheckInRow]:
+        stmt = (
+            select(CheckInRow)
+            .where(CheckInRow.status == SCHEDULED, CheckInRow.due_at <= now)
+            .order_by(CheckInRow.due_at, CheckInRow.id)
+            .limit(limit)
+        )
+        if _pg(self.session):
+            stmt = stmt.with_for_update(skip_locked=True)
+        return list(self.session.scalars(stmt))
+
+    def expire_open_checkins(self, employee_id: str, except_id: int) -> None:
+        """An older question still waiting is superseded by a new check-in."""
+        self.session.execute(
+            update(CheckInRow)
+            .where(CheckInRow.employee_id == employee_id, CheckInRow.status == ASKED, CheckInRow.id != except_id)
+            .values(status=EXPIRED, step=None)
+        )
+
+    # -- digest ------------------------------------------------------------------------------
+
+    def add_digest_item(self, manager_id: str, reference: str, digest_at: datetime) -> None:
+        self.session.add(DigestItemRow(manager_id=manager_id, reference=reference, digest_at=digest_at))
+        self.session.flush()
+
+    def lock_due_digest_items(self, now: datetime, limit: int) -> Sequence[DigestItemRow]:
+        stmt = (
+            select(DigestItemRow)
+            .where(DigestItemRow.included_at.is_(None), DigestItemRow.digest_at <= now)
+            .order_by(DigestItemRow.manager_id, DigestItemRow.id)
+            .limit(limit)
+        )
+        if _pg(self.session):
+            stmt = stmt.with_for_update(skip_locked=True)
+        return list(self.session.scalars(stmt))
+
+    # -- the outbox: claim, then settle -----------------------------------------------------
+
+    def claim_outbox(self, now: datetime, stale_before: datetime, token: str, limit: int,
+                     skip: Collection[int] = ()) -> list[ClaimedMessage]:
+        """Mark up to `limit` due rows as 'sending' by `token`; the caller commits before sending anything.
+
+        Due rows are pending rows whose time has come, and rows left in 'sending' by a worker
+        that did not finish before `stale_before` (it crashed); `skip` are rows this worker
+        gave back during the same tick. On PostgreSQL the rows are
+        locked with FOR UPDATE SKIP LOCKED, so concurrent workers claim disjoint rows; on
+        SQLite the transaction starts with BEGIN IMMEDIATE, which serialises claims.
+        """
+        due = or_(
+            and_(OutboxRow.status == "pending", OutboxRow.due_at <= now),
+            and_(OutboxRow.status == "sending", OutboxRow.claimed_at <= stale_before),
+        )
+        ids_stmt = select(OutboxRow.id).where(due).order_by(OutboxRow.due_at, OutboxRow.id).limit(limit)
+        if skip:
+            ids_stmt = ids_stmt.where(OutboxRow.id.not_in(list(skip)))
+        if _pg(self.session):
+            ids_stmt = ids_stmt.with_for_update(skip_locked=True)
+        ids = list(self.session.scalars(ids_stmt))
+        if not ids:
+            return []
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids))
+            .values(status="sending", claimed_by=token, claimed_at=now, attempts=OutboxRow.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        rows = self.session.execute(
+            select(OutboxRow.id, OutboxRow.employee_id, OutboxRow.channel, OutboxRow.kind, OutboxRow.payload,
+                   OutboxRow.attempts).where(OutboxRow.id.in_(ids)).order_by(OutboxRow.due_at, OutboxRow.id)
+        )
+        return [ClaimedMessage(r.id, r.employee_id, r.channel, r.kind, r.payload, r.attempts, token) for r in rows]
+
+    def settle(self, message: ClaimedMessage, **values: Any) -> bool:
+        """Record the outcome of a send, only while the claim is still ours; False when it is not."""
+        result = self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message.id, OutboxRow.status == "sending", OutboxRow.claimed_by == message.token)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+class FollowUpUnitOfWork(SqlUnitOfWork):
+    """The SQL unit of work with the follow-up store in the same transaction (`uow.followup`)."""
+
+    def __enter__(self) -> FollowUpUnitOfWork:
+        super().__enter__()
+        self.followup = SqlFollowUpStore(self.session)
+        return self
+
+
+def summaries_by_reference(session: Session, references: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """The action lines of these reports, oldest first, for 'mijn meldingen'."""
+    found: dict[str, list[str]] = {ref: [] for ref in references}
+    if not references:
+        return {}
+    rows = session.execute(
+        select(ActionRow.reference, ActionRow.summary)
+        .where(ActionRow.reference.in_(list(references)))
+        .order_by(ActionRow.id)
+    )
+    for ref, summary in rows:
+        found[ref].append(summary)
+    return {ref: tuple(lines) for ref, lines in found.items()}
+

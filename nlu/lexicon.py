@@ -1,0 +1,423 @@
+"""Dutch cue patterns for incident rules: what signals each form of aggression, as regexes on folded text.
+
+Patterns are written on lower-case, accent-free text. In a pattern a space means one or more
+spaces (or a comma) and ` _ ` means a gap of up to three words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OBJ = r"(?:me|mij|mn|m'n|mijn|hem|haar|ons|onze|collega|collegas|collega's|medewerker|medewerkster)"
+_HIT_VERBS = (
+    r"sloeg|sloegen|slaat|schopte|schopten|schopt|trapte|trapten|trapt|duwde|duwden|duwt|stompte|stompten|"
+    r"stompt|beet|knijpte|kneep|krabde|krabte|wurgde|kopte|porde|mepte|ramde|beukte|raakte|greep|grepen|"
+    r"sleurde|rukte|trok|tikte"
+)
+_HIT_PARTICIPLES = (
+    r"geslagen|geschopt|getrapt|geduwd|gestompt|gebeten|geknepen|gekrabd|gewurgd|gekopt|gemept|geramd|"
+    r"bespuugd|bespuwd|gespuugd|gespuwd|vastgepakt|vastgegrepen|gegrepen|aangevallen|mishandeld|neergeslagen|"
+    r"omvergeduwd|omvergelopen|weggeduwd|opzij geduwd|geraakt|gebeukt|onderuit geschopt|aangereden|getackeld"
+)
+_HIT_NOUNS = (
+    r"klap|klappen|mep|vuistslag|kopstoot|schop|trap|duw|duwtje|schouderduw|stomp|knietje|elleboogstoot|"
+    r"dreun|oplawaai|oorvijg|knal|tik|vuist|kaakslag|beuk|por"
+)
+_THROW_VERBS = (
+    r"gooide|gooiden|gooit|smeet|smeten|smijt|wierp|slingerde|keilde|gegooid|gesmeten|geworpen|geslingerd"
+)
+WEAPONS = (
+    r"mes|messen|zakmes|keukenmes|stanleymes|broodmes|schaar|stok|wandelstok|knuppel|honkbalknuppel|wapen|"
+    r"wapens|vuurwapen|steekwapen|pistool|revolver|geweer|hamer|schroevendraaier|boksbeugel|bijl|machete|"
+    r"pepperspray|traangas|vuurwerk|taser|stroomstootwapen|zwaard|kapmes|ijzeren staaf|breekijzer|koevoet"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A family of patterns that signals one kind of behaviour."""
+
+    name: str
+    form: str | None  # fine form from FINE_FORMS this evidences, if any
+    primary: str | None  # top-level form from PRIMARY_FORMS this evidences, if any
+    act: bool  # a physical act: hypotheticals ("bijna", "zou") cancel it, as negations do
+    reason: str  # Dutch, for the explanation: "er werd gedreigd"
+    patterns: tuple[str, ...]
+
+
+CUES: tuple[Cue, ...] = (
+    Cue(
+        "death_threat",
+        "doodsbedreiging",
+        "bedreiging",
+        False,
+        "er werd met de dood gedreigd",
+        (
+            r"(?:maak|maken|mak) (?:je|jou|jullie|u|hem|haar|jullie allemaal) (?:\w+ ){0,2}af",
+            r"(?:ga|gaan|zal|zullen|kom) (?:je|jou|jullie|u|hem|haar) _ (?:afmaken|vermoorden|doodmaken|"
+            r"doden|"
+            r"neerschieten|neersteken|doodschieten|opknopen|ophangen)",
+            r"vermoord|vermoorden|vermoordt|doodmaken|doodschieten|neerknallen|neerschieten|afknallen|kogel|"
+            r"kogels|keel doorsnijden|keel doorsnijdt|de keel door|doodsbedreiging|doodsbedreigingen|"
+            r"doodsbedreigd|met de dood bedreigd|met de dood gedreigd|een kogel door|mes tussen (?:je|"
+            r"jouw) ribben",
+            r"je bent (?:er )?geweest|je gaat eraan|je bent dood|jij bent dood|ben je dood|je gaat dood|"
+            r"(?:je|jij|jullie|u) (?:\w+ ){0,3}dood|dood (?:maken|schieten|steken)|kapotschieten|opblazen",
+        ),
+    ),
+    Cue(
+        "suicide",
+        "dreigen_zelfdoding",
+        "bedreiging",
+        False,
+        "er werd gedreigd met zelfdoding",
+        (
+            r"zelfmoord|suicide|zelfdoding|suicidaal|einde? aan (?:mijn|m'n|mn|zijn|haar|het) leven|"
+            r"maak (?:ik )?er (?:een )?(?:eind|einde) aan|er (?:een )?(?:eind|einde) aan (?:maken|maak)|"
+            r"(?:breng|bring|brengt) (?:ik )?(?:mezelf|mijzelf|zichzelf) om|mezelf (?:iets|wat) aan(?:doen)?|"
+            r"(?:spring|springt|springen) (?:ik |hij |ze )?(?:voor de trein|van (?:het|de) (?:dak|brug|"
+            r"flat))|"
+            r"voor de trein|hang (?:ik )?me op|wil niet meer leven|niet meer (?:verder )?leven|"
+            r"(?:op )?(?:jouw|uw|jullie) geweten|mijn dood (?:is|op)|dan ben ik er niet meer",
+        ),
+    ),
+    Cue(
+        "doxing",
+        "online_doxing",
+        "bedreiging",
+        False,
+        "er werden persoonlijke gegevens online gezet",
+        (
+            r"doxing|gedoxt|gedoxed|doxen",
+            r"(?:naam|namen|adres|adressen|woonadres|woonplaats|foto|fotos|foto's|gegevens|persoonsgegevens|"
+            r"telefoonnummer|nummer|kenteken|huisadres|kinderen|school) (?:\w+ ){0,8}(?:online|internet|"
+            r"facebook|"
+            r"twitter|instagram|tiktok|forum|buurtapp|groepsapp|facebookgroep|sociale media|social media|"
+            r"geplaatst|gepost|gedeeld|verspreid|rondgestuurd|openbaar gemaakt|online gezet|gezet)",
+            r"(?:online|op internet|op facebook|op social media|op sociale media) (?:\w+ ){0,6}(?:mijn|"
+            r"haar|zijn)"
+            r" (?:naam|adres|woonadres|foto|gegevens|telefoonnummer|kenteken)",
+            r"(?:plaatste|zette|deelde|verspreidde|postte) (?:\w+ ){0,4}(?:mijn|haar|zijn) (?:naam|"
+            r"adres|woonadres|"
+            r"foto|gegevens|telefoonnummer|kenteken|woonplaats)",
+        ),
+    ),
+    Cue(
+        "stalking",
+        "stalking",
+        "bedreiging",
+        False,
+        "je werd gevolgd of opgewacht (stalking)",
+        (
+            r"achtervolgde|achtervolgd|achtervolgen|stalkt|stalker|stalking|gestalkt|stalken",
+            r"(?:volgde|volgt|volgden) (?:me|mij|mijn|haar|hem|ons)|(?:ben|is|werd|"
+            r"word) (?:\w+ ){0,3}gevolgd",
+            r"(?:stond|stonden|staat|wachtte|wacht) (?:\w+ ){0,4}(?:bij|voor|op) (?:mijn|m'n|mn|haar|zijn) "
+            r"(?:huis|deur|woning|auto|fiets|school|werk)",
+            r"(?:opgewacht|opwachtte|opwachten|stond (?:me|mij|haar|hem) op te wachten)",
+            r"(?:blijft|bleef|blijven) (?:me|mij|haar|hem)? ?(?:maar )?(?:bellen|mailen|appen|"
+            r"berichten sturen)|"
+            r"(?:elke dag|dagelijks|tientallen keren|steeds weer) (?:\w+ ){0,3}(?:gebeld|gemaild|geappt|"
+            r"bellen)",
+            r"(?:kwam|komt|stond) (?:\w+ ){0,3}(?:bij (?:mij|me|haar|hem) thuis|naar (?:mijn|haar|"
+            r"zijn) huis)",
+        ),
+    ),
+    Cue(
+        "threat",
+        "bedreigen",
+        "bedreiging",
+        False,
+        "er werd gedreigd",
+        (
+            r"dreigde|dreigden|dreigt|bedreigde|bedreigden|bedreigd|bedreigt|bedreiging|bedreigingen|"
+            r"dreigend|"
+            r"dreigende|dreigement|dreigementen|bedreigend|gedreigd",
+            r"(?:ik )?weet waar (?:je|jij|u|jullie|ze|hij) (?:\w+ )?(?:woont|wonen|woon|werkt|slaapt)|"
+            r"hoor(?:t)? (?:nog )?(?:van (?:mij|me|ons))|je hoort nog van|pas (?:maar )?op|"
+            r"kijk (?:maar )?uit|"
+            r"ik krijg je|ik pak je|ik kom je halen|ik wacht je op|(?:ik )?zie je (?:buiten|straks|nog)|"
+            r"we zien (?:elkaar|je) nog|ik (?:zal|ga) je vinden|ik weet je te vinden|het zal je berouwen|"
+            r"dat ga je bezuren|ik ken mensen|ik weet wie je bent|je weet niet wat je overkomt|wacht maar af|"
+            r"ik weet waar je kinderen|je kinderen|ik kom langs|ik kom terug|ik kom je opzoeken|"
+            r"(?:ik )?(?:ga|zal|kom) (?:je|jou|u|jullie) (?:\w+ ){0,2}(?:slaan|pakken|halen|grijpen|steken|"
+            r"kapotmaken|in elkaar slaan|te lijf|verrot slaan|wat aandoen|iets aandoen|pijn doen)|"
+            r"ik sla (?:je|jou|u|jullie)|ik steek (?:je|jou|u)|ik trap (?:je|jou)|in elkaar (?:slaan|"
+            r"trappen|rammen)|"
+            r"(?:je|jij) (?:gaat|zult|zal) (?:het )?(?:merken|boeten|voelen|zien)|"
+            r"persoonlijk (?:te )?regelen|langs (?:te )?komen om|eens langs|"
+            r"ik zorg dat je (?:het )?(?:niet|nooit)",
+        ),
+    ),
+    Cue(
+        "intimidation",
+        "intimidatie",
+        "bedreiging",
+        False,
+        "er werd geïntimideerd",
+        (
+            r"intimiderend|intimideerde|intimideren|intimidatie|geintimideerd|imponeren",
+            r"(?:kwam|ging|stond|bleef) (?:\w+ ){0,3}(?:vlak|dicht|heel dicht|pal|neus aan neus|centimeters) "
+            r"(?:\w+ ){0,2}(?:voor|bij|achter|naast|boven|over) (?:me|mij|mijn|haar|hem)",
+            r"boog (?:zich )?(?:\w+ ){0,2}over (?:de balie|het bureau|de tafel|mij|me)|"
+            r"(?:sloeg|bonkte|beukte|ramde|bonsde|timmerde|sloeg hard) (?:\w+ ){0,4}op (?:de |"
+            r"het )?(?:tafel|balie|"
+            r"bureau|toonbank|loket|raam|ruit|deur)|vuisten? (?:\w+ )?gebald|balde (?:zijn|haar|de) vuist|"
+            r"(?:sloeg|smeet|gooide|trapte) (?:de )?deur (?:hard )?dicht|bleef (?:me |mij )?(?:aan)?staren|"
+            r"kwam (?:\w+ ){0,2}op (?:me|mij|ons) af|dreigend (?:op|naar)|achter (?:me|mij) aan",
+        ),
+    ),
+    Cue(
+        "blackmail",
+        "chantage",
+        "bedreiging",
+        False,
+        "er werd gechanteerd",
+        (
+            r"chantage|chanteren|chanteerde|chanteert|gechanteerd|afpersing|afpersen|afgeperst",
+            r"tenzij|anders (?:zet|zal|ga|kom|maak|vertel|stuur|laat|zorg) (?:ik|hij|ze|zij)|"
+            r"(?:aan|naar) (?:jouw|je|uw|mijn|haar|zijn) (?:leidinggevende|baas|werkgever|man|vrouw|partner) "
+            r"(?:\w+ ){0,3}(?:vertelt|vertellen|stuurt|sturen|laat weten)",
+            r"(?:viral|online|openbaar) (?:\w+ ){0,4}(?:als|tenzij)",
+            # a threat to reveal or report something, tied to a condition in the same sentence
+            r"(?:vertel\w*|rondvertel\w*|doorstu\w*|stuur|stuurt|sturen|verspreid\w*|openbaar|publiceer\w*|"
+            r"online zet\w*|laat weten|laten weten|zeg ik|meld ik|deel ik|laat ik zien|post ik|zet ik)"
+            r"[^.!?]{0,80}?(?<!\w)(?:als|tenzij)(?!\w)",
+            r"(?<!\w)(?:als|tenzij)(?!\w)[^.!?]{0,80}?(?:vertel\w*|rondvertel\w*|doorstu\w*|stuur ik|"
+            r"verspreid\w*|openbaar|publiceer\w*|online zet\w*|laat ik weten|zeg ik|meld ik|deel ik|"
+            r"laat ik zien|post ik|zet ik)",
+            r"(?:foto|fotos|foto's|filmpje|filmpjes|video|opname|opnames|screenshot|screenshots|dossier|"
+            r"informatie|"
+            r"kopieen|bewijs|opgenomen|gefilmd|weet over|weet wat|genoeg over|iets weet) (?:[\w']+ ){0,14}?"
+            r"(?:doorsturen|doorstuurt|stuurt|sturen|stuur|verspreiden|verspreidt|openbaar|viral|"
+            r"rondvertellen|"
+            r"vertellen|vertelt|laten zien|laat zien|laat weten|delen|deel|terechtkomt|terecht komt|"
+            r"baas|werkgever|"
+            r"leidinggevende|directeur|krant)",
+        ),
+    ),
+    Cue(
+        "consequences",
+        "dreigen_nadelige_gevolgen",
+        "verbaal",
+        False,
+        "er werd gedreigd met nadelige gevolgen",
+        (
+            r"klacht|klachten|advocaat|rechter|rechtszaak|aanklagen|ombudsman|de krant|de pers|de media|"
+            r"journalist|hart van nederland|omroep|ontslagen|ontslaan|(?:je|jouw|uw) baan|hogerop|"
+            r"wethouder|burgemeester|minister|kamerlid|tuchtklacht|"
+            r"(?:ik )?zorg (?:er(?:voor)? )?dat (?:je|jij|u)",
+        ),
+    ),
+    Cue(
+        "physical",
+        "lichamelijk_geweld",
+        "fysiek",
+        True,
+        "er was lichamelijk geweld",
+        (
+            r"(?:" + _HIT_VERBS + r") (?:\w+ ){0,3}" + OBJ + r"(?! eigen| zelf)",
+            r"(?:" + _HIT_PARTICIPLES + r")",
+            r"(?:gaf|gaven|geeft|kreeg|kregen|krijg) (?:\w+ ){0,3}(?:een |nog een |twee |"
+            r"paar )?(?:harde )?(?:" + _HIT_NOUNS + r")",
+            r"(?:vloog|viel|sprong) (?:\w+ ){0,2}(?:me|mij|haar|hem|ons) (?:aan|naar de keel)|te lijf",
+            r"(?:" + _HIT_VERBS + r") (?:\w+ ){0,3}(?:in|op|tegen) (?:mijn|m'n|mn|haar|zijn|het|de) "
+            r"(?:gezicht|hoofd|borst|buik|kaak|arm|armen|been|benen|rug|schouder|schouders|neus|oog|lip|"
+            r"keel|nek|"
+            r"rib|ribben|hand|been|scheen|kruis|wang)",
+            r"(?:trok|trokken|rukte|sleurde) (?:\w+ ){0,3}(?:aan|uit) (?:mijn|m'n|mn|haar|zijn) (?:\w+ )?"
+            r"(?:haar|haren|arm|jas|kleding|mouw|tas|shirt|hoofddoek|das)",
+            r"(?:spuugde|spuwde|spoog|spuugt|spuwt|fluimde) (?:\w+ ){0,3}(?:me|mij|haar|hem|ons|collega|"
+            r"in (?:mijn|m'n|zijn|haar)|"
+            r"op (?:me|mij|haar|hem|mijn|zijn)|naar (?:me|mij|haar|hem|ons))|bespuugd|bespuwd|gespuugd|"
+            r"gespuwd",
+        ),
+    ),
+    Cue(
+        "throw",
+        "gooien_voorwerpen",
+        "fysiek",
+        True,
+        "er werd met voorwerpen gegooid",
+        (
+            r"(?:"
+            + _THROW_VERBS
+            + r") (?:\w+ ){0,5}(?:naar|tegen|op|over|door|richting|in) (?!de telefoon|de hoorn)"
+            r"(?:\w+ ){0,2}(?:me|mij|ons|mijn|m'n|mn|haar|hem|hoofd|balie|collega|de \w+|het \w+)",
+            r"(?:" + _THROW_VERBS + r") (?:\w+ ){0,3}(?:een |de |het |zijn |haar |met )?(?:\w+ )?"
+            r"(?:stoel|beker|kopje|koffie|fles|glas|asbak|boek|boeken|map|papieren|stapel|tas|sleutels|"
+            r"telefoon|"
+            r"laptop|steen|stenen|ei|eieren|blikje|flesje|schoen|pen|nietmachine|plant|water|bekertje|"
+            r"dossier)",
+            r"(?:" + _THROW_VERBS + r") (?:\w+ ){0,3}(?:met|naar)",
+            r"(?:kwam|vloog) (?:\w+ ){0,3}(?:tegen|naast|langs) (?:mijn|m'n|haar|zijn) hoofd",
+        ),
+    ),
+    Cue(
+        "block",
+        "vasthouden_insluiten",
+        "fysiek",
+        True,
+        "je werd vastgehouden of ingesloten",
+        (
+            r"(?:hield|hielden|houdt) (?:\w+ ){0,4}vast|vastgehouden|(?:hield|hielden) (?:me|mij|"
+            r"ons) tegen|"
+            r"versperde|versperden|blokkeerde|blokkeerden|versperd|geblokkeerd|ingesloten|opgesloten|insloot|"
+            r"opsloot|sloot (?:\w+ ){0,3}op|(?:deur|hek|poort) (?:\w+ ){0,3}op slot|"
+            r"(?:liet|lieten) (?:me|mij|haar|ons) (?:\w+ )?(?:niet|nergens) (?:gaan|weg|door|eruit|"
+            r"los|langs)|"
+            r"liet niet los|(?:voor|in) (?:de )?(?:deur|uitgang|doorgang) (?:\w+ )?(?:staan|stond|"
+            r"ging staan)|"
+            r"kon (?:er )?niet (?:meer )?(?:weg|eruit|langs|naar buiten)|klem (?:gezet|zetten)|"
+            r"(?:pakte|greep) (?:\w+ ){0,3}(?:bij|aan) (?:de |mijn |m'n |haar |zijn )?(?:arm|pols|mouw|"
+            r"kraag|jas|keel)",
+        ),
+    ),
+    Cue(
+        "vandalism",
+        "vernieling",
+        "fysiek",
+        True,
+        "er werd iets vernield",
+        (
+            r"vernield|vernielde|vernielden|vernielen|vernieling|gesloopt|sloopte|beschadigd|beschadigde|"
+            r"ingetrapt|ingeslagen|bekrast|bekraste|lek gestoken|lekgestoken|kapotgemaakt|kapotgeslagen|"
+            r"kapotgetrapt|kapotgegooid|omver gegooid|omvergegooid|omgegooid|omgeschopt|"
+            r"kapot (?:gemaakt|geslagen|"
+            r"getrapt|gegooid)|(?:sloeg|trapte|schopte|gooide|maakte|smeet) (?:\w+ ){0,6}kapot|graffiti|"
+            r"beklad|"
+            r"maar wel (?:\w+ ){0,8}kapot",
+        ),
+    ),
+    Cue(
+        "sexual_touch",
+        "seksueel",
+        "fysiek",
+        True,
+        "je werd ongewenst aangeraakt",
+        (
+            r"betastte|betast|betasten|begrapte|begrapen|(?:zat|zitten|zit) (?:\w+ ){0,2}aan (?:mijn|"
+            r"m'n|mn|haar)|"
+            r"(?:tik|tikje|klap|kneep|hand|handen) (?:\w+ )?(?:op|in|aan|tegen|naar) (?:mijn|m'n|mn|haar) "
+            r"(?:billen|kont|borsten|borst|achterwerk|dij|bovenbeen)|"
+            r"probeerde (?:me|mij|haar) te zoenen|zoende|kuste (?:me|mij|haar)|(?:hand|arm) om (?:mijn|"
+            r"haar) (?:middel"
+            r"|schouder)|aanraking|aangeraakt|aanraken",
+        ),
+    ),
+    Cue(
+        "sexual_remark",
+        "seksueel",
+        "verbaal",
+        False,
+        "er waren ongewenste seksuele opmerkingen",
+        (
+            r"seksueel|seksuele|seksistisch|schatje|lekker ding|lekkere|sexy|geil|naar bed|neuken|pijpen|"
+            r"mooie benen|wat een lijf|(?:op|over) (?:mijn|haar) (?:uiterlijk|lichaam|borsten)|hijgde|"
+            r"dickpic|"
+            r"naaktfoto|schatteke|poppetje",
+        ),
+    ),
+    Cue(
+        "discrimination",
+        "discriminatie",
+        "verbaal",
+        False,
+        "er waren discriminerende opmerkingen",
+        (
+            r"racist|racistisch|racistische|discriminatie|discriminerend|discriminerende|gediscrimineerd|"
+            r"neger|negers|nikker|zwartje|makak|apen|aap|terug naar (?:je|jouw|uw) (?:eigen )?land|"
+            r"(?:jouw|jullie|uw) soort|(?:jouw|jullie) volk|hoofddoek|moslim|moslims|jood|joden|homo|flikker|"
+            r"mietje|marokkaan|marokkanen|turk|turken|buitenlander|buitenlanders|allochtoon|allochtonen|"
+            r"asielzoekers|kutmarokkaan|bruine|zwarte",
+        ),
+    ),
+    Cue(
+        "humiliation",
+        "vernederen",
+        "verbaal",
+        False,
+        "je werd vernederd",
+        (
+            r"vernederd|vernederde|vernederen|vernedering|vernederend|uitgelachen|lachte (?:\w+ ){0,2}uit|"
+            r"belachelijk gemaakt|belachelijk maken|kleineerde|kleinerend|gekleineerd|neerbuigend|"
+            r"als een kind|"
+            r"voor schut|minachtend|kun je wel lezen|dom (?:meisje|wicht|blondje)",
+        ),
+    ),
+    Cue(
+        "insult",
+        "schelden_beledigen",
+        "verbaal",
+        False,
+        "er werd gescholden of beledigd",
+        (
+            r"kanker\w*|tyfus\w*|tering\w*|klootzak\w*|lul|lullen|eikel|eikels|idioot|idioten|debiel\w*|"
+            r"mongool|"
+            r"mongolen|sukkel|sukkels|kut\w*|hoer|hoeren|trut|teef|slet|wijf|zakkenwasser\w*|achterlijk\w*|"
+            r"imbeciel|incompetent\w*|nutteloos|nutteloze|waardeloos|waardeloze|oplichter\w*|dief|dieven|"
+            r"landverrader\w*|fascist\w*|nazi\w*|fuck\w*|shit|godverdomme|gvd|klote\w*|stomme|muts|zielig\w*|"
+            r"randdebiel|loser\w*|schoft\w*|hufter\w*|etter\w*|ambtenarentuig|tuig|uitschot|parasiet\w*|"
+            r"scheld\w*|schold|scholden|uitgescholden|gescholden|gesheld|scheldwoord\w*|vloekte|"
+            r"vloekten|vloeken|"
+            r"schreeuwde|schreeuwden|schreeuwen|geschreeuwd|schreeuwend|tierde|tieren|brulde|brullen|krijste|"
+            r"verhief|tekeer|uitgevaren|uitvallen|viel uit|beledig\w*|grof|grove|onbeschoft\w*|boos|"
+            r"kwaad|woedend|"
+            r"stelletje|rot (?:toch )?op|opgerot|opzouten|donder op|flikker op|hoge toon|toon",
+        ),
+    ),
+    Cue(
+        "demand",
+        None,
+        None,
+        False,
+        "er werd druk gezet om iets gedaan te krijgen",
+        (
+            r"als (?:ik|je|jij|u|wij|we|jullie|hij|zij|ze) (?:[\w']+ ){0,8}?niet|tenzij|eiste|eisten|eist|"
+            r"(?:wilde|wil) (?:\w+ ){0,2}dat (?:ik|je|wij|we|jullie)|pas als|anders (?:\w+ ){0,3}(?:ik|"
+            r"hij|ze|zij)|"
+            r"om (?:\w+ ){0,6}(?:te krijgen|gedaan te krijgen|af te dwingen|te laten)|"
+            r"moest (?:\w+ ){0,4}(?:regelen|"
+            r"goedkeuren|intrekken|betalen|uitbetalen|aanpassen|verhogen)|zodat (?:ik|je|u) (?:\w+ ){0,4}zou",
+        ),
+    ),
+    Cue(
+        "despair",
+        None,
+        None,
+        False,
+        "de boosheid was vooral op zichzelf gericht",
+        (
+            r"huilde|huilen|huilend|in tranen|wanhopig|radeloos|ten einde raad|ik ben (?:niks|niets) waard|"
+            r"(?:ik ben|ben ik) (?:een )?(?:mislukkeling|waardeloos|nutteloos)|zichzelf|mezelf|op zichzelf|"
+            r"kan (?:het )?niet meer|stortte in|ingestort|emotioneel|overstuur|eigen schuld|mijn eigen fout",
+        ),
+    ),
+)
+
+WEAPON_RE = re.compile(r"\b(?:" + WEAPONS + r")\b")
+INJURY_PATTERNS = (
+    r"gewond|verwond|verwonding|verwondingen|letsel|blauwe plek(?:ken)?|bloed|bloedde|bloedneus|bloedende|"
+    r"gebroken (?:neus|arm|rib|pols|vinger|kaak)|gekneusd|kneuzing|hersenschudding|wond|snee|schaafwond|"
+    r"ziekenhuis|spoedeisende hulp|seh|ehbo|huisarts|dokter|gehecht|hechtingen|pijn|pijnlijk|builen?|"
+    r"dikke lip|blauw oog|sterretjes|gebroken|bewusteloos|ziek gemeld|ziekgemeld"
+)
+DAMAGE_PATTERNS = (
+    r"schade|kapot|vernield|vernielde|beschadigd|beschadiging|gebroken (?:ruit|raam|scherm|monitor|deur)|"
+    r"ingetrapt|ingeslagen|bekrast|lek gestoken|lekgestoken|gesloopt|kapotgemaakt|kapotgeslagen|gescheurd|"
+    r"deuk|krassen|omgegooid|omvergegooid"
+)
+
+_GAP = r"(?:\s+[\w'-]+){0,3}?\s+"
+_WORD_GAP = re.compile(r"\(\?:(\\w\+|\[\\w'\]\+) \)\{(\d+,\d+)\}\??")
+
+
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    """A cue pattern as a regex: word-bounded, ` _ ` a gap of up to three words, spaces flexible."""
+    # word gaps such as (?:\w+ ){0,3} stay within the clause (no commas) and match as little as possible
+    pattern = _WORD_GAP.sub(lambda m: "(?:" + m.group(1) + "\x01){" + m.group(2) + "}?", pattern)
+    body = (
+        pattern.replace(" _ ", "\x00").replace(" ", r"[\s,]+").replace("\x00", _GAP).replace("\x01", r"\s+")
+    )
+    return re.compile(r"(?<!\w)(?:" + body + r")(?!\w)")
