@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from nlu.commands import register
 from nlu.training import TrainReport
 
+pytestmark = pytest.mark.slow
+
 
 @dataclass(frozen=True)
 class _Settings:

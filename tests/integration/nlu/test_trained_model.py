@@ -16,6 +16,8 @@ from nlu.result import ABCD, PRIMARY_FORMS, UnderstandContext
 from nlu.training import TrainReport, load_understander, needs_training, train
 from nlu.understander import Understander
 
+pytestmark = pytest.mark.slow
+
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 DESCRIPTION = UnderstandContext(now=NOW, expecting="description")
 
