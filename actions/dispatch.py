@@ -43,9 +43,16 @@ from bot.ports import Clock, Sender, Undeliverable
 from bot.service import replies_from_json
 from bot.storage.followup import CheckInRow, ClaimedMessage, ClockRow, SqlFollowUpStore
 from bot.storage.orm import OutboxRow
-from bot.storage.repositories import SqlAuditLog, SqlIdentities, SqlOutbox, SqlReportRepository
+from bot.storage.repositories import (
+    SqlAuditLog,
+    SqlDeliveryLog,
+    SqlIdentities,
+    SqlOutbox,
+    SqlReportRepository,
+)
 
 logger = logging.getLogger(__name__)
+DELIVERY_RETENTION = timedelta(days=8)
 
 Runner = Callable[[Coroutine[Any, Any, None]], None]
 EMAIL = "email"
@@ -113,6 +120,7 @@ class Dispatcher:
         if self._stopping.is_set():
             return result
         result.materialised = self.materialise(self.clock.now())
+        self.purge_deliveries(self.clock.now())
         given_back: set[int] = set()
         for _ in range(max_batches):
             if self._stopping.is_set():
@@ -127,6 +135,20 @@ class Dispatcher:
                 if not self.deliver(message, run, result):
                     given_back.add(message.id)
         return result
+
+    def purge_deliveries(self, now: datetime) -> int:
+        """Forget processed deliveries after DELIVERY_RETENTION (at most once an hour).
+
+        Kept well over 24 hours: Telegram may reuse update ids after a week without updates.
+        """
+        last = getattr(self, "_last_purge", None)
+        if last is not None and now - last < timedelta(hours=1):
+            return 0
+        self._last_purge = now
+        with self.session_factory() as session:
+            removed = SqlDeliveryLog(session).purge_before(now - DELIVERY_RETENTION)
+            session.commit()
+        return removed
 
     # -- materialising -----------------------------------------------------------------------
 

@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 
 DIRECT_CHANNELS = ("web", "terminal")  # the user id is the employee id (local demo and tests)
 LINKABLE_CHANNELS = ("telegram",)  # strangers can link themselves with a one-time code
-_CODE = re.compile(r"\b([A-HJ-NP-Z2-9]{4})-?([A-HJ-NP-Z2-9]{4})\b")
+# A link code alone, or after /start: "/start ABCD-2345", "abcd2345" (not any 8-letter word in a sentence).
+_CODE = re.compile(r"^\s*(?:/START\s+)?([A-HJ-NP-Z2-9]{4})-?([A-HJ-NP-Z2-9]{4})\s*$")
 MAX_ATTEMPTS = 8
 
 FilingHook = Callable[[UnitOfWork, Report, Employee, datetime], None]
@@ -159,7 +160,7 @@ class ChatService:
         if msg.channel not in LINKABLE_CHANNELS:
             uow.rollback()
             return TurnOutcome((Reply(t("unknown_user")),))
-        match = _CODE.search(msg.text.upper())
+        match = _CODE.match(msg.text.upper())
         if match is None:
             uow.rollback()
             return TurnOutcome((Reply(t("unknown_user_linkable")),))

@@ -128,6 +128,8 @@ def normalise(text: str) -> str:
 
 def command_of(text: str, understanding: Understanding) -> str | None:
     """A fixed command (stop, help, back, my_reports, start), or None."""
+    if text.strip().lower().startswith("/start"):
+        return "start"  # also "/start CODE" from someone already linked
     norm = normalise(text)
     for name, words in _COMMANDS.items():
         if norm in words:

@@ -254,3 +254,23 @@ def test_unsupported_content_is_answered_and_state_is_unchanged(chat: ChatHarnes
     outcome = chat.handle(IncomingMessage("web", "demo", "", delivery_id="v1", unsupported="voice"))
     assert outcome.replies[0].text.startswith("Dit soort bericht kan ik niet verwerken.")
     assert fake_uow.store.conversations[("web", "demo")] == before
+
+
+def test_an_eight_letter_word_from_a_stranger_is_not_taken_for_a_link_code(chat: ChatHarness) -> None:
+    tg = ChatHarness(chat.handle, user="778", channel="telegram")
+    assert "koppelcode" in tg.say("Ik heb het GESTUURD")[0].text
+    assert tg.say("GESTUURD")[0].text.startswith("Die koppelcode klopt niet")
+
+
+def test_start_with_a_code_from_a_linked_user_mid_report_resumes_the_report(
+    chat: ChatHarness, fake_uow: FakeUnitOfWork, clock: FakeClock
+) -> None:
+    with fake_uow as uow:
+        code = uow.link_codes.create("noor", clock.now())
+        uow.commit()
+    tg = ChatHarness(chat.handle, user="779", channel="telegram")
+    tg.say(f"/start {code}")
+    tg.say("Hallo")
+    tg.say("een meneer schold me helemaal verrot")
+    replies = tg.say(f"/start {code}")
+    assert replies[0].text == "Je was bezig met een melding. We gaan verder waar je was."
