@@ -36,9 +36,12 @@ class Corrector:
         self._vocab = frozenset(vocabulary)
         self._protected = frozenset(protected)
         self._min_len = min_len
-        self._by_first: dict[str, list[str]] = {}
-        for word in sorted(self._vocab):
-            self._by_first.setdefault(word[0], []).append(word)
+        # deletion index (SymSpell): words within k edits share a variant with k letters deleted
+        self._index: dict[str, set[str]] = {}
+        for word in self._vocab:
+            if len(word) >= min_len:
+                for key in _deletions(word, 2 if len(word) >= 8 else 1):
+                    self._index.setdefault(key, set()).add(word)
         self._cache: dict[str, str | None] = {}
 
     def correct(self, word: str) -> str | None:
@@ -50,11 +53,12 @@ class Corrector:
         if word in self._cache:
             return self._cache[word]
         limit = 2 if len(word) >= 9 else 1
+        candidates: set[str] = set()
+        for key in _deletions(word, limit):
+            candidates |= self._index.get(key, set())
         best: str | None = None
         best_dist = limit + 1
-        for cand in self._by_first.get(word[0], ()):
-            if len(cand) < self._min_len:
-                continue
+        for cand in sorted(candidates):
             dist = osa_distance(word, cand, limit)
             if dist < best_dist:
                 best, best_dist = cand, dist
@@ -62,3 +66,13 @@ class Corrector:
             self._cache.clear()
         self._cache[word] = best
         return best
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    """The word and every variant with up to `depth` letters deleted."""
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out

@@ -49,7 +49,7 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class ArchConfig:
-    """Architecture and training settings; the defaults won the cross-validation in evaluation.md."""
+    """Architecture and training settings; the defaults won the cross-validation noted above."""
 
     name: str = "bow"  # "bow" | "ensemble" (spaCy TextCatEnsemble: tok2vec CNN + bag of words)
     members: tuple[Member, ...] = (Member(2, WORDS), Member(1, WORDS))
