@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+OIDC_PROVIDER := tests/oidc/node_modules/.package-lock.json
+
 .PHONY: run chat test lint install bench
 
 $(STAMP): pyproject.toml
@@ -14,13 +16,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The test OpenID provider (npm package oidc-provider), installed from the lock file.
+$(OIDC_PROVIDER): tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+
 run: $(STAMP)
-	$(BIN)/meldbot serve
+	$(BIN)/meldbot serve --invite demo --invite mgr --invite coord
 
 chat: $(STAMP)
 	$(BIN)/meldbot chat
 
-test: $(STAMP)
+test: $(STAMP) $(OIDC_PROVIDER)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

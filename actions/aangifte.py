@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from actions.escalation import REFERENCE, local, role_of
+from actions.escalation import REFERENCE, local
 from bot.conversation.flow import normalise
 from bot.conversation.messages import IncomingMessage, Reply
 from bot.conversation.state import ConversationState
 from bot.conversation.texts import Texts
+from bot.domain.access import Permission, may
 from bot.domain.model import Employee, Organisation, Report
 from bot.ports import UnitOfWork
 
@@ -77,8 +78,8 @@ def draft_for(
 
 
 def may_read(org: Organisation, employee: Employee, report: Report) -> bool:
-    """The reporter, their manager and the coordinator (the employer can file aangifte too)."""
-    return employee.id == report.reporter_id or role_of(org, employee, report) is not None
+    """The reporter, their team's manager and the coordinator (the employer can file aangifte too)."""
+    return may(org, employee, Permission.AANGIFTE, report)
 
 
 class AangifteRequests:

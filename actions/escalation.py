@@ -22,6 +22,7 @@ from bot.conversation.flow import first_name, match_choice, normalise
 from bot.conversation.messages import IncomingMessage, Reply
 from bot.conversation.state import ConversationState
 from bot.conversation.texts import Texts
+from bot.domain.access import acting_role
 from bot.domain.model import Employee, Organisation, Report
 from bot.ports import UnitOfWork
 
@@ -65,15 +66,8 @@ def recipient_for(org: Organisation, reporter: Employee) -> tuple[Employee, str]
 
 
 def role_of(org: Organisation, employee: Employee, report: Report) -> str | None:
-    """The role in which someone may act on a report: its reporter's manager or the coordinator."""
-    if employee.id == report.reporter_id:
-        return None
-    manager = org.manager_of(report.reporter_id)
-    if manager is not None and manager.id == employee.id:
-        return "manager"
-    if employee.is_coordinator:
-        return "coordinator"
-    return None
+    """The role in which someone may act on a report: its team's manager or the coordinator (the access policy)."""
+    return acting_role(org, employee, report)
 
 
 def report_facts(report: Report, texts: Texts, tz: tzinfo) -> list[str]:

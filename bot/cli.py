@@ -1,9 +1,11 @@
-"""The `meldbot` command line: chat, serve, export, org, link-code, tick, aangifte, train, evaluate, classify."""
+"""The `meldbot` command line: chat, serve, invite, audit, export, org, link-code, tick, aangifte, train, evaluate,
+classify."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -52,17 +54,102 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="Port")] = None,
     workers: Annotated[int, typer.Option(help="Web worker processes (PostgreSQL only)")] = 1,
+    invite: Annotated[list[str] | None, typer.Option(
+        "--invite", help="Print a one-time sign-in link for this employee id at start (repeatable)")] = None,
 ) -> None:
     """Start the web chat, the chat API and the configured channels."""
     import uvicorn
 
     _logging(verbose=True)
-    settings = _settings()
-    host = host or settings.host
-    port = port or settings.port
+    overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    host, port = settings.host, settings.port
+    if invite:
+        links = _invite_links(settings, invite)
+        console.print("Inloglinks (één keer te gebruiken, 24 uur geldig):")
+        for employee_id, name, url in links:
+            console.print(f"  {name} ({employee_id}): {url}", soft_wrap=True)
     console.print(f"meldbot luistert op http://{host}:{port}/  (API-documentatie: /docs)")
+    for key, value in overrides.items():  # the workers build their own Settings from the environment
+        os.environ[f"MELDBOT_{key.upper()}"] = str(value)
     uvicorn.run("bot.web.app:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="info")
+
+
+def _invite_links(settings: Settings, employee_ids: list[str]) -> list[tuple[str, str, str]]:
+    """(id, name, link) for each employee; unknown ids stop the command with a Dutch message."""
+    from bot.bootstrap import bootstrap
+    from bot.web.auth import WebAuth
+
+    container = bootstrap(settings, understander=_NoUnderstanding())
+    try:
+        auth = WebAuth.from_settings(settings, container.session_factory, container.org, container.clock)
+        links = []
+        for employee_id in employee_ids:
+            employee = container.org.employee(employee_id)
+            if employee is None:
+                console.print(f"Onbekende medewerker: {employee_id}", style="red")
+                raise typer.Exit(code=1)
+            links.append((employee_id, employee.name, auth.invite(employee_id)))
+        return links
+    finally:
+        container.close()
+
+
+@app.command()
+def invite(employee_id: Annotated[str, typer.Argument(help="Employee id from the organisation file")]) -> None:
+    """Print a one-time sign-in link for the web (single use, valid 24 hours)."""
+    settings = _settings()
+    [(_, name, url)] = _invite_links(settings, [employee_id])
+    sys.stdout.write(f"Inloglink voor {name} ({employee_id}), één keer te gebruiken, 24 uur geldig:\n{url}\n")
+
+
+@app.command()
+def audit(
+    report: Annotated[str | None, typer.Option("--report", help="Only this reference, e.g. MLD-2026-00042")] = None,
+    person: Annotated[str | None, typer.Option("--person", help="Only what this employee id did")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many lines, newest last")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines")] = False,
+) -> None:
+    """Print the append-only audit log: who did what, when, on which report, from which channel."""
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from bot.storage.db import make_engine, make_session_factory
+    from bot.storage.db import migrate as run_migrations
+    from bot.storage.orm import AuditRow
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    try:
+        run_migrations(engine)
+        stmt = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+        if report:
+            stmt = stmt.where(AuditRow.reference == report.strip().upper())
+        if person:
+            stmt = stmt.where(AuditRow.actor == person)
+        with make_session_factory(engine)() as session:
+            rows = list(reversed(session.scalars(stmt).all()))
+    finally:
+        engine.dispose()
+    tz = ZoneInfo(settings.timezone)
+    if as_json:
+        for row in rows:
+            sys.stdout.write(json.dumps({"at": row.at.isoformat(), "actor": row.actor, "action": row.action,
+                                         "reference": row.reference, "details": row.details},
+                                        ensure_ascii=False) + "\n")
+        return
+    table = Table("wanneer", "wie", "wat", "melding", "kanaal", "details")
+    for row in rows:
+        details = dict(row.details or {})
+        channel = str(details.pop("channel", "") or "")
+        table.add_row(row.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"), row.actor, row.action,
+                      row.reference or "-", channel or "-",
+                      ", ".join(f"{k}={v}" for k, v in details.items()) or "-")
+    console.print(table)
+    if not rows:
+        console.print("Geen regels gevonden.")
 
 
 class ExportFormat(StrEnum):

@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     # Content and organisation
     org_file: Path = DATA_DIR / "org" / "demo.yml"
     texts_file: Path = DATA_DIR / "texts.nl.yml"
+    web_texts_file: Path = DATA_DIR / "web.nl.yml"
     training_dir: Path = DATA_DIR / "training"
     model_dir: Path = Path(".meldbot") / "model"
     timezone: str = "Europe/Amsterdam"
@@ -31,6 +32,30 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_message_chars: int = 4000
+    # The address people use to reach meldbot (sign-in links, the OIDC redirect URI, Secure cookies when
+    # https); default http://{host}:{port}.
+    public_url: str | None = None
+
+    # Sign-in. Without an OIDC issuer, people sign in with one-time links (`meldbot invite`).
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_employee_claim: str = "email"  # email, oid (the organisation file's aad_object_id) or any claim = id
+    oidc_scopes: str = "openid email profile"
+    oidc_audience: str | None = None  # 'aud' of bearer access tokens for API clients; default the client id
+    invite_valid_hours: float = 24.0
+    session_idle_chat_minutes: float = 12 * 60
+    session_idle_backoffice_minutes: float = 30.0
+    auth_max_failures: int = 10  # failed sign-ins or link guesses per address ...
+    auth_failure_window_minutes: float = 15.0  # ... within this window, then 429
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     # Evidence
     attachments_dir: Path = Path(".meldbot") / "attachments"

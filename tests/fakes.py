@@ -157,6 +157,10 @@ class _Reports:
     def all(self) -> Sequence[Report]:
         return list(self.s.reports)
 
+    def visible_to(self, employee_id: str, teams: frozenset[str] | None, limit: int = 200) -> Sequence[Report]:
+        return [r for r in reversed(self.s.reports)
+                if teams is None or r.reporter_id == employee_id or r.team_id in teams][:limit]
+
     def set_status(self, reference: str, status: str) -> None:
         from dataclasses import replace
 

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -102,6 +102,13 @@ class SqlReportRepository:
 
     def all(self) -> Sequence[Report]:
         return [self._to_domain(r) for r in self.session.scalars(select(ReportRow).order_by(ReportRow.id))]
+
+    def visible_to(self, employee_id: str, teams: frozenset[str] | None, limit: int = 200) -> Sequence[Report]:
+        """Own reports plus those of `teams` (None: every report), newest first."""
+        stmt = select(ReportRow).order_by(ReportRow.id.desc()).limit(limit)
+        if teams is not None:
+            stmt = stmt.where(or_(ReportRow.reporter_id == employee_id, ReportRow.team_id.in_(sorted(teams))))
+        return [self._to_domain(r) for r in self.session.scalars(stmt)]
 
     def set_status(self, reference: str, status: str) -> None:
         self.session.execute(update(ReportRow).where(ReportRow.reference == reference).values(status=status))

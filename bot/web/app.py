@@ -9,9 +9,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import yaml
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
@@ -19,15 +22,30 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.bootstrap import Container, bootstrap
 from bot.conversation.messages import IncomingMessage
-from bot.domain.model import Employee
 from bot.settings import Settings
+from bot.web.auth import SESSION_COOKIE, WebAuth
+from bot.web.logs import install_access_log_filter
+from bot.web.reports_api import reports_router
+from bot.web.signin import Pages, resolve_principal, signin_router
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
+TEMPLATES = Path(__file__).with_name("templates")
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Our own pages load only our own scripts and styles; nothing from elsewhere.
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+CHAT_TEXT_KEYS = ("chat_error", "chat_offline", "chat_signed_out")
+
+
+def load_web_texts(settings: Settings) -> dict[str, str]:
+    with settings.web_texts_file.open(encoding="utf-8") as fh:
+        return dict(yaml.safe_load(fh)["pages"])
 
 
 class ChatIn(BaseModel):
-    user: str = Field(min_length=1, max_length=200, description="Employee id")
+    """One message of the signed-in person (who it is comes from the session or bearer token, never the body)."""
+
     text: str = Field(description="What the user typed (at most 4,000 characters)")
     message_id: str = Field(min_length=1, max_length=200, description="Client id of this message, for dedup")
     in_reply_to: str | None = Field(default=None, max_length=64, description="prompt_id of a pressed button")
@@ -48,6 +66,10 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     container = container or bootstrap(settings)
     settings = container.settings
     channels: list[Any] = list(_channels(container))
+    install_access_log_filter()
+    texts = load_web_texts(settings)
+    auth = WebAuth.from_settings(settings, container.session_factory, container.org, container.clock)
+    pages = Pages(Jinja2Templates(directory=str(TEMPLATES)), texts)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -65,9 +87,33 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app = FastAPI(title="meldbot", version="0.1.0", lifespan=lifespan,
                   description="Meld agressie en intimidatie door burgers in een kort Nederlands gesprek.")
     app.state.container = container
+    app.state.auth = auth
     for ch in channels:
         if ch.router is not None:
             app.include_router(ch.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    app.include_router(signin_router(auth, pages))
+    app.include_router(reports_router(container, auth, texts))
+    allowed_origins = {_origin(settings.base_url)}
+
+    @app.middleware("http")
+    async def same_origin_only(request: Request, call_next: Any) -> Response:
+        """CSRF: a state-changing request carrying our session cookie must come from our own pages."""
+        if request.method in UNSAFE_METHODS and SESSION_COOKIE in request.cookies:
+            origin = request.headers.get("origin") or _origin(request.headers.get("referer") or "")
+            own = {*allowed_origins, f"{request.url.scheme}://{request.headers.get('host', '')}"}
+            if not origin or origin not in own:
+                logger.info("cross-origin %s refused", request.method)
+                if request.url.path.startswith("/api/"):
+                    return JSONResponse(status_code=403, content={"detail": texts["forbidden_origin_text"]})
+                return pages.message(request, "forbidden_origin_title", "forbidden_origin_text", 403)
+        response: Response = await call_next(request)
+        if response.headers.get("content-type", "").startswith("text/html") and not request.url.path.startswith(
+                ("/docs", "/redoc")):
+            response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+            response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -81,15 +127,23 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         dutch = {
             400: "Het verzoek kon niet gelezen worden (geen geldige JSON).",
-            404: "Niet gevonden.",
+            404: texts["not_found"],
             405: "Deze methode is hier niet toegestaan.",
         }
         detail = dutch.get(exc.status_code, exc.detail)
         return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=exc.headers)
 
     @app.get("/", include_in_schema=False)
-    async def page() -> FileResponse:
-        return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+    async def page(request: Request) -> Response:
+        principal = await resolve_principal(request, auth)
+        if principal is None:
+            return pages.render(request, "login.html", oidc=auth.oidc is not None, next_path="/", notice=None)
+        return pages.render(request, "chat.html", person=principal.employee,
+                            chat_texts={k: texts[k] for k in CHAT_TEXT_KEYS})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        return Response((STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml")
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
@@ -107,9 +161,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     @app.post(
         "/api/chat",
         response_model=ChatOut,
-        responses={413: {"description": "Bericht te lang"}},
+        responses={401: {"description": "Niet ingelogd"}, 413: {"description": "Bericht te lang"}},
     )
-    async def chat(body: ChatIn) -> Any:
+    async def chat(request: Request, body: ChatIn) -> Any:
+        """One turn for the signed-in person (browser session or `Authorization: Bearer` access token)."""
+        principal = await resolve_principal(request, auth)
+        if principal is None:
+            return JSONResponse(status_code=401, content={"detail": texts["not_signed_in"]},
+                                headers={"WWW-Authenticate": "Bearer"})
         if len(body.text) > settings.max_message_chars:
             return JSONResponse(
                 status_code=413,
@@ -120,41 +179,22 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             )
         msg = IncomingMessage(
             channel="web",
-            user=body.user,
+            user=principal.id,
             text=body.text,
-            delivery_id=f"{body.user}:{body.message_id}",
+            delivery_id=f"{principal.id}:{body.message_id}",
             in_reply_to=body.in_reply_to,
         )
         outcome = await run_in_threadpool(container.chat.handle, msg)
         return {"replies": [{"text": r.text, "choices": list(r.choices), "prompt_id": r.prompt_id}
                             for r in outcome.replies]}
 
-    @app.get(
-        "/api/reports/{reference}/aangifte.txt",
-        response_class=PlainTextResponse,
-        responses={404: {"description": "Geen melding van deze medewerker (of van diens team)"}},
-    )
-    async def aangifte_draft(reference: str, user: str) -> Any:
-        """The draft police statement of a report as a text file, for its reporter (or their manager)."""
-        from actions.aangifte import draft_for
-
-        def draft() -> str | None:
-            with container.uow_factory() as uow:
-                found = draft_for(uow, container.org, container.texts, container.tz, reference,
-                                  container.org.employee(user) or _NOBODY, container.clock.now(), "web")
-                uow.commit()
-                return found
-
-        found = await run_in_threadpool(draft)
-        if found is None:
-            return JSONResponse(status_code=404, content={"detail": "Niet gevonden."})
-        filename = f"aangifte-{reference.strip().upper()}.txt"
-        return PlainTextResponse(found, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
     return app
 
 
-_NOBODY = Employee("", "", None, roles=())  # an unknown user may read nothing
+def _origin(url: str) -> str:
+    """scheme://host[:port] of a URL ('' when it has none)."""
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}" if sep and rest else ""
 
 
 def _channels(container: Container) -> list[Any]:

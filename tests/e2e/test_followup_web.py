@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from bot.bootstrap import bootstrap
 from bot.settings import Settings
@@ -18,6 +19,7 @@ from tests.fakes import FakeUnderstander
 from tests.integration.followup.smtp import Inbox, body, smtp_server
 from tests.servers import running
 from tests.unit.followup.script import THREAT
+from tests.web import signed_in
 
 pytestmark = pytest.mark.slow
 
@@ -29,23 +31,44 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def server(request: pytest.FixtureRequest, tmp_path: Path, inbox: tuple[Inbox, int]) -> Iterator[str]:
+def server(request: pytest.FixtureRequest, tmp_path: Path, inbox: tuple[Inbox, int]) -> Iterator[People]:
     with database_url(request.param, tmp_path) as url:
         settings = Settings(database_url=url, scheduler_enabled=True, tick_seconds=0.2, aftercare_schedule="2s,60s",
                             smtp_host="127.0.0.1", smtp_port=inbox[1], smtp_from="meldbot@voorbeeldstad.example")
         container = bootstrap(settings, understander=FakeUnderstander())
         try:
-            with running(create_app(container=container)) as base:
-                yield base
+            app = create_app(container=container)
+            with running(app) as base, People(app, base) as people:
+                yield people
         finally:
             container.close()
 
 
-def say(client: httpx.Client, user: str, text: str, in_reply_to: str | None = None) -> list[dict[str, object]]:
-    body_ = {"user": user, "text": text, "message_id": uuid.uuid4().hex}
+class People:
+    """One signed-in browser per employee."""
+
+    def __init__(self, app: FastAPI, base: str) -> None:
+        self.app, self.base = app, base
+        self.clients: dict[str, httpx.Client] = {}
+
+    def __call__(self, user: str) -> httpx.Client:
+        if user not in self.clients:
+            self.clients[user] = signed_in(self.app, self.base, user)
+        return self.clients[user]
+
+    def __enter__(self) -> People:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for client in self.clients.values():
+            client.close()
+
+
+def say(client: People, user: str, text: str, in_reply_to: str | None = None) -> list[dict[str, object]]:
+    body_ = {"text": text, "message_id": uuid.uuid4().hex}
     if in_reply_to:
         body_["in_reply_to"] = in_reply_to
-    response = client.post("/api/chat", json=body_)
+    response = client(user).post("/api/chat", json=body_)
     assert response.status_code == 200, response.text
     return response.json()["replies"]  # type: ignore[no-any-return]
 
@@ -69,9 +92,9 @@ def wait(probe: Callable[[], str | None], timeout: float) -> str:
     return value
 
 
-def test_report_escalation_feedback_check_in_and_aangifte_over_http(server: str, inbox: tuple[Inbox, int]) -> None:
+def test_report_escalation_feedback_check_in_and_aangifte_over_http(server: People, inbox: tuple[Inbox, int]) -> None:
     mails = inbox[0]
-    with httpx.Client(base_url=server, timeout=10) as client:
+    with server as client:
         say(client, "demo", "Hallo")
         say(client, "demo", THREAT)
         feeling = say(client, "demo", "Nee, verder")[-1]
@@ -100,10 +123,10 @@ def test_report_escalation_feedback_check_in_and_aangifte_over_http(server: str,
         mine = say(client, "demo", "mijn meldingen")[0]["text"]
         assert "Je leidinggevende heeft contact opgenomen met de burger." in str(mine)
 
-        draft = client.get(f"/api/reports/{reference}/aangifte.txt", params={"user": "demo"})
+        draft = client("demo").get(f"/api/reports/{reference}/aangifte.txt")
         assert draft.status_code == 200
         assert draft.headers["content-disposition"] == f'attachment; filename="aangifte-{reference}.txt"'
         assert "VPT-incident" in draft.text
         assert "Postbus 1234" in draft.text
-        assert client.get(f"/api/reports/{reference}/aangifte.txt", params={"user": "noor"}).status_code == 404
+        assert client("noor").get(f"/api/reports/{reference}/aangifte.txt").status_code == 404
     assert sum(1 for m in mails.messages if reference in body(m) and "Ernstige melding" in body(m)) == 1

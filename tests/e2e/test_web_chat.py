@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from bot.bootstrap import bootstrap
 from bot.settings import Settings
@@ -15,28 +17,38 @@ from bot.web.app import create_app
 from tests.dbs import database_url
 from tests.fakes import FakeClock, FakeUnderstander
 from tests.servers import running
+from tests.web import signed_in
+
+
+@dataclass
+class Server:
+    app: FastAPI
+    url: str
+
+    def client(self, employee_id: str = "demo") -> httpx.Client:
+        return signed_in(self.app, self.url, employee_id)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def base_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
     with database_url(request.param, tmp_path) as url:
         container = bootstrap(Settings(database_url=url, scheduler_enabled=False), understander=FakeUnderstander(),
                               clock=FakeClock())
         try:
-            with running(create_app(container=container)) as base:
-                yield base
+            app = create_app(container=container)
+            with running(app) as base:
+                yield Server(app, base)
         finally:
             container.close()
 
 
-def post(client: httpx.Client, text: str, message_id: str | None = None, user: str = "demo",
-         **extra: str) -> httpx.Response:
-    body = {"user": user, "text": text, "message_id": message_id or uuid.uuid4().hex, **extra}
+def post(client: httpx.Client, text: str, message_id: str | None = None, **extra: str) -> httpx.Response:
+    body = {"text": text, "message_id": message_id or uuid.uuid4().hex, **extra}
     return client.post("/api/chat", json=body)
 
 
-def test_a_full_report_over_http_gets_a_reference(base_url: str) -> None:
-    with httpx.Client(base_url=base_url, timeout=10) as client:
+def test_a_full_report_over_http_gets_a_reference(server: Server) -> None:
+    with server.client() as client:
         assert post(client, "Hallo").status_code == 200
         post(client, "Gisteravond aan de balie dreigde een man: ik weet waar je woont. Mijn collega zag het. "
                      "Geen letsel.")
@@ -50,23 +62,23 @@ def test_a_full_report_over_http_gets_a_reference(base_url: str) -> None:
         assert final["replies"][0]["text"].startswith("Je melding is opgeslagen onder MLD-2026-00001.")
 
 
-def test_the_same_message_id_returns_exactly_the_same_response(base_url: str) -> None:
-    with httpx.Client(base_url=base_url, timeout=10) as client:
+def test_the_same_message_id_returns_exactly_the_same_response(server: Server) -> None:
+    with server.client() as client:
         first = post(client, "Hallo", message_id="abc")
         second = post(client, "Hallo", message_id="abc")
         assert second.status_code == 200
         assert second.content == first.content
 
 
-def test_a_message_over_4000_characters_gets_a_dutch_413(base_url: str) -> None:
-    with httpx.Client(base_url=base_url, timeout=10) as client:
+def test_a_message_over_4000_characters_gets_a_dutch_413(server: Server) -> None:
+    with server.client() as client:
         res = post(client, "x" * 4001)
         assert res.status_code == 413
         assert res.json()["detail"].startswith("Je bericht is te lang")
 
 
-def test_a_malformed_request_gets_a_dutch_422_not_a_500(base_url: str) -> None:
-    with httpx.Client(base_url=base_url, timeout=10) as client:
+def test_a_malformed_request_gets_a_dutch_422_not_a_500(server: Server) -> None:
+    with server.client() as client:
         res = client.post("/api/chat", json={"text": "hoi"})
         assert res.status_code == 422
         assert res.json()["detail"].startswith("Het verzoek is niet compleet")
@@ -75,20 +87,38 @@ def test_a_malformed_request_gets_a_dutch_422_not_a_500(base_url: str) -> None:
         assert res.json()["detail"].startswith("Het verzoek")
 
 
-def test_an_unknown_employee_gets_a_polite_refusal(base_url: str) -> None:
-    with httpx.Client(base_url=base_url, timeout=10) as client:
-        res = post(client, "Hallo", user="iemand-anders")
+def test_without_signing_in_the_chat_answers_401_in_dutch(server: Server) -> None:
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        res = client.post("/api/chat", json={"text": "Hallo", "message_id": "x"})
+        assert res.status_code == 401
+        assert res.json()["detail"] == "Je bent niet ingelogd. Open de startpagina en log in."
+        page = client.get("/")
+        assert page.status_code == 200
+        assert "Inloggen" in page.text
+        assert "/static/chat.js" not in page.text
+
+
+def test_a_user_field_in_the_body_is_not_trusted(server: Server) -> None:
+    with server.client("demo") as client:
+        res = post(client, "mijn meldingen", user="mgr")
         assert res.status_code == 200
-        assert res.json()["replies"][0]["text"].startswith("Ik ken je nog niet.")
+        own = server.app.state.container
+        with own.session_factory() as session:
+            from bot.storage.orm import ConversationRow
+
+            users = {row.user_key for row in session.query(ConversationRow)}
+        assert users <= {"demo"}
 
 
-def test_health_page_and_openapi_are_served(base_url: str) -> None:
-    with httpx.Client(base_url=base_url, timeout=10) as client:
+def test_health_page_and_openapi_are_served(server: Server) -> None:
+    with server.client() as client:
         assert client.get("/healthz").json() == {"status": "ok"}
         page = client.get("/")
         assert page.status_code == 200
         assert 'lang="nl"' in page.text
-        assert "textContent" in page.text
-        assert "innerHTML" not in page.text.replace("never innerHTML", "")
+        assert "Ingelogd als Sam de Vries" in page.text
+        script = client.get("/static/chat.js").text
+        assert "textContent" in script
+        assert "innerHTML" not in script.replace("never innerHTML", "")
         assert "/api/chat" in client.get("/openapi.json").json()["paths"]
         assert client.get("/docs").status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import bot.storage.auth  # noqa: F401  (registers the sign-in tables)
 import bot.storage.followup  # noqa: F401  (registers the follow-up tables)
 from bot.storage.orm import Base
 

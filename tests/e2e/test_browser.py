@@ -1,0 +1,153 @@
+"""In headless Chromium on a phone-sized screen: sign in (one-time link, or at the OpenID provider), then report."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+
+from bot.bootstrap import bootstrap
+from bot.settings import Settings
+from bot.web.app import create_app
+from tests.fakes import FakeUnderstander
+from tests.oidc_provider import running_provider
+from tests.servers import free_port, running
+from tests.unit.followup.script import THREAT
+from tests.web import link_path
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = "/usr/bin/chromium"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PHONE = {"width": 390, "height": 844}
+# As root in a closed network: no sandbox, and none of Chromium's own background connections.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if shutil.which("chromium") is None and not Path(CHROMIUM).exists():
+        if IN_CI:
+            pytest.fail("Chromium is required in CI (Debian package chromium)")
+        pytest.skip("no Chromium on this machine (Debian package chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def bot_replies(page: Any) -> int:
+    return int(page.locator(".msg.bot").count())
+
+
+def wait_for_reply(page: Any, before: int) -> None:
+    page.wait_for_function("n => document.querySelectorAll('.msg.bot').length > n", arg=before, timeout=10_000)
+
+
+def type_message(page: Any, text: str) -> None:
+    before = bot_replies(page)
+    page.fill("#input", text)
+    page.keyboard.press("Enter")
+    wait_for_reply(page, before)
+
+
+def tap(page: Any, label: str) -> None:
+    before = bot_replies(page)
+    page.locator(".choices button:not([disabled])", has_text=label).last.click()
+    wait_for_reply(page, before)
+
+
+def report_a_threat(page: Any) -> str:
+    """The whole report by typing and tapping, as a reporter on a phone would; returns the closing text."""
+    page.wait_for_selector(".msg.bot")  # the greeting
+    type_message(page, THREAT)
+    tap(page, "Nee, verder")
+    for _ in range(6):
+        last = page.locator(".msg.bot").last.inner_text()
+        if "Hoe voel je je nu?" in last:
+            tap(page, "Gaat wel")
+        elif "Wat wil je nu?" in last:
+            type_message(page, "1 en 3")
+        elif "Klopt dat?" in last:
+            tap(page, "Klopt")
+        elif "Klopt dit?" in page.locator("#log").inner_text():
+            tap(page, "Versturen")
+            break
+        else:
+            type_message(page, "weet ik niet")
+    return str(page.locator("#log").inner_text())
+
+
+@pytest.fixture
+def embedded(tmp_path: Path) -> Iterator[tuple[FastAPI, str]]:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'meldbot.db'}", scheduler_enabled=False)
+    container = bootstrap(settings, understander=FakeUnderstander())
+    try:
+        app = create_app(container=container)
+        with running(app) as base:
+            yield app, base
+    finally:
+        container.close()
+
+
+def test_a_reporter_signs_in_with_a_link_and_reports_on_a_phone(browser: Any, embedded: tuple[FastAPI, str],
+                                                                 tmp_path: Path) -> None:
+    app, base = embedded
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(base + link_path(app, "demo"))
+    assert page.url == base + "/"
+    assert "Ingelogd als Sam de Vries" in page.locator("header").inner_text()
+    log = report_a_threat(page)
+    assert "Je melding is opgeslagen onder MLD-" in log
+    page.screenshot(path=str(tmp_path / "report-on-a-phone.png"), full_page=False)
+    # No horizontal scrolling on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.locator("header button", has_text="Uitloggen").click()
+    page.wait_for_selector("text=Je bent uitgelogd")
+    page.goto(base + "/")
+    assert "Inloggen" in page.locator("main").inner_text()
+    assert errors == []
+    context.close()
+
+
+def test_an_employee_signs_in_at_the_organisation_provider_and_reports(browser: Any, tmp_path: Path) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    clients = [{"client_id": "meldbot", "client_secret": "test-only", "redirect_uris": [f"{base}/auth/callback"]}]
+    accounts = {"sam": {"email": "sam.devries@voorbeeldstad.example", "name": "Sam de Vries"}}
+    with running_provider(clients, accounts) as provider:
+        settings = Settings(database_url=f"sqlite:///{tmp_path / 'meldbot.db'}", scheduler_enabled=False,
+                            public_url=base, oidc_issuer=provider.issuer, oidc_client_id="meldbot",
+                            oidc_client_secret="test-only")  # type: ignore[arg-type]
+        container = bootstrap(settings, understander=FakeUnderstander())
+        try:
+            with running(create_app(container=container), port=port):
+                context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+                page = context.new_page()
+                page.goto(base + "/")
+                page.get_by_text("Inloggen met je organisatieaccount").click()
+                page.wait_for_url(f"{provider.issuer}/**")
+                page.fill("input[name=login]", "sam")
+                page.fill("input[name=password]", "any")
+                page.locator("button[type=submit], input[type=submit]").first.click()
+                page.wait_for_url(base + "/")
+                assert "Ingelogd als Sam de Vries" in page.locator("header").inner_text()
+                log = report_a_threat(page)
+                assert "Je melding is opgeslagen onder MLD-" in log
+                context.close()
+        finally:
+            container.close()
