@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-OIDC_PROVIDER := tests/oidc/node_modules/.package-lock.json
+NODE_TOOLS := tests/node/node_modules/.package-lock.json
 
 .PHONY: run chat test lint install bench
 
@@ -16,9 +16,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The test OpenID provider (npm package oidc-provider), installed from the lock file.
-$(OIDC_PROVIDER): tests/oidc/package-lock.json
-	npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+# Node.js test tools (the OpenID provider oidc-provider, axe-core), installed from the lock file.
+$(NODE_TOOLS): tests/node/package-lock.json
+	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 
 run: $(STAMP)
 	$(BIN)/meldbot serve --invite demo --invite mgr --invite coord
@@ -26,7 +26,7 @@ run: $(STAMP)
 chat: $(STAMP)
 	$(BIN)/meldbot chat
 
-test: $(STAMP) $(OIDC_PROVIDER)
+test: $(STAMP) $(NODE_TOOLS)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -183,9 +183,13 @@ class ManagerActions:
         return self.record(uow, employee, reference, action, note, now)
 
     def record(
-        self, uow: UnitOfWork, actor: Employee, reference: str, action: str, note: str | None, now: datetime
+        self, uow: UnitOfWork, actor: Employee, reference: str, action: str, note: str | None, now: datetime,
+        details: dict[str, str] | None = None, channel: str = "chat",
     ) -> tuple[Reply, ...]:
-        """Store the action, stop the clocks it answers, update the status and tell the reporter."""
+        """Store the action, stop the clocks it answers, update the status and tell the reporter.
+
+        The one implementation behind the chat buttons, typed commands and the back-office form.
+        """
         t = self.texts
         report = uow.reports.get(reference)
         if report is None:
@@ -194,13 +198,13 @@ class ManagerActions:
         if role is None:
             uow.audit.record(now, actor.id, "report_action_refused", reference, {"action": action})
             return (Reply(t("action_not_allowed")),)
-        line = action_line(t, action, role)
+        line = action_line(t, action, role, details)
         store = followup_of(uow)
         key = f"{reference}:{actor.id}:{now.isoformat()}:{action}"
         stopped: list[str] = []
         if store is not None:
             action_id = store.add_action(ActionRecord(reference, actor.id, role, action, note, now,
-                                                      summary_line(t, line, now, self.tz)))
+                                                      summary_line(t, line, now, self.tz), details or None))
             key = str(action_id)
             stopped = store.acknowledge(reference, ACTION_STOPS[action], actor.id, now)
         if action == DONE:
@@ -208,7 +212,8 @@ class ManagerActions:
         elif report.status == "ingediend":
             uow.reports.set_status(reference, "in_behandeling")
         uow.audit.record(now, actor.id, "report_action", reference,
-                         {"action": action, "role": role, "clocks": stopped, "note": bool(note)})
+                         {"action": action, "role": role, "clocks": stopped, "note": bool(note), "channel": channel,
+                          **({"details": details} if details else {})})
         relay_to_reporter(uow, t, report, line, note, key, now)
         reporter = self.org.employee(report.reporter_id)
         name = first_name(reporter.name) if reporter else t("unknown_value")

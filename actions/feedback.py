@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 
 from bot.conversation.messages import Reply
@@ -10,9 +11,18 @@ from bot.domain.model import Report
 from bot.ports import UnitOfWork
 
 
-def action_line(texts: Texts, action: str, role: str) -> str:
-    """'Je leidinggevende heeft contact opgenomen met de burger.'"""
-    return texts.label("feedback", action).format(role=texts.label("roles", role))
+def action_line(texts: Texts, action: str, role: str, details: Mapping[str, str] | None = None) -> str:
+    """'Je leidinggevende heeft de burger gebeld.' — the most specific line the action's details allow."""
+    who = texts.label("roles", role)
+    details = details or {}
+    specific = texts.labels("feedback_details")
+    for key in ("how", "measure", "by"):
+        value = details.get(key)
+        if value and f"{action}_{value}" in specific:
+            return specific[f"{action}_{value}"].format(role=who)
+    if action == "aftercare" and details.get("to"):
+        return specific["aftercare_to"].format(role=who, to=details["to"])
+    return texts.label("feedback", action).format(role=who)
 
 
 def summary_line(texts: Texts, line: str, at: datetime, tz: tzinfo) -> str:

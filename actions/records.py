@@ -18,16 +18,36 @@ MOODS = ("goed", "wisselend", "niet_goed")
 SPOKE, CONTACT, REACTION, AANGIFTE, NO_AANGIFTE, DONE, NOTE = (
     "spoke", "contact", "reaction", "aangifte", "no_aangifte", "done", "note",
 )
-ACTIONS = (SPOKE, CONTACT, REACTION, AANGIFTE, NO_AANGIFTE, DONE)  # the buttons, in this order
+MEASURE, AFTERCARE, MESSAGE = "measure", "aftercare", "message"
+ACTIONS = (SPOKE, CONTACT, REACTION, AANGIFTE, NO_AANGIFTE, DONE)  # the chat buttons, in this order
+# The back-office form offers every kind of action (the same records as the chat buttons).
+BACKOFFICE_ACTIONS = (SPOKE, REACTION, MEASURE, AANGIFTE, NO_AANGIFTE, AFTERCARE, MESSAGE, DONE)
 ACTION_STOPS: dict[str, tuple[str, ...]] = {
     SPOKE: ("contact_today", "support_72h"),
     CONTACT: (),
     REACTION: ("perpetrator_48h",),
+    MEASURE: ("perpetrator_48h",),  # a warning, a ban, written-only contact: each is a reaction to the perpetrator
     AANGIFTE: ("aangifte_2wd",),
     NO_AANGIFTE: ("aangifte_2wd",),
+    AFTERCARE: (),
+    MESSAGE: (),
     DONE: ("contact_today", "support_72h", "perpetrator_48h", "aangifte_2wd"),
     NOTE: (),
 }
+# The typed details some actions carry (key -> allowed values; None means free text).
+REACTION_HOW = ("telefoon", "brief", "incidentgesprek")
+MEASURES = ("waarschuwing", "rode_kaart", "schriftelijk_contact", "pandverbod", "schade_verhalen",
+            "aangifte_werkgever")
+AANGIFTE_BY = ("medewerker", "werkgever")
+PAID_OFF = ("ja", "nee")
+ACTION_DETAILS: dict[str, dict[str, tuple[str, ...] | None]] = {
+    REACTION: {"how": REACTION_HOW},
+    MEASURE: {"measure": MEASURES},
+    AANGIFTE: {"by": AANGIFTE_BY, "police_reference": None},
+    AFTERCARE: {"to": None},
+    DONE: {"paid_off": PAID_OFF},
+}
+NOTE_REQUIRED = frozenset({MESSAGE, NOTE})
 
 # Prompt ids of buttons in follow-up messages; the reporting flow's own ids start with "p".
 MANAGER_PROMPT = "a:"  # a:<reference>
@@ -64,6 +84,7 @@ class ActionRecord:
     note: str | None
     at: datetime
     summary: str
+    details: dict[str, str] | None = None  # typed details (how, measure, by, ...), see ACTION_DETAILS
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""A real OpenID provider (oidc-provider on Node.js, in tests/oidc) for sign-in tests, and helpers to sign in."""
+"""A real OpenID provider (oidc-provider on Node.js, in tests/node) for sign-in tests, and helpers to sign in."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 from tests.servers import free_port
 
-OIDC_DIR = Path(__file__).parent / "oidc"
+OIDC_DIR = Path(__file__).parent / "node"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 START_TIMEOUT = 20.0
 MAX_STEPS = 20
@@ -51,7 +51,7 @@ def require_provider() -> None:
     """Skip locally when the provider is not installed; in CI a missing provider is a failure."""
     if provider_available():
         return
-    hint = "needs Node.js and `npm ci --prefix tests/oidc`"
+    hint = "needs Node.js and `npm ci --prefix tests/node`"
     if IN_CI:
         pytest.fail(f"the OpenID provider is required in CI: {hint}")
     pytest.skip(f"no local OpenID provider ({hint})")

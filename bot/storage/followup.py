@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint, and_, or_, select, update
+from sqlalchemy import JSON, Boolean, Index, Integer, String, Text, UniqueConstraint, and_, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from actions.records import (
@@ -27,7 +27,8 @@ class ClockRow(Base):
     """A deadline of a report; the tick turns due alerts into outbox rows (reminders, escalation)."""
 
     __tablename__ = "report_clocks"
-    __table_args__ = (UniqueConstraint("reference", "kind"),)
+    __table_args__ = (UniqueConstraint("reference", "kind"),
+                      Index("ix_report_clocks_open_due", "acknowledged_at", "due_at"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     reference: Mapped[str] = mapped_column(String(32), index=True)
     kind: Mapped[str] = mapped_column(String(32))
@@ -53,6 +54,7 @@ class ActionRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime]
     summary: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class CheckInRow(Base):
@@ -161,14 +163,16 @@ class SqlFollowUpStore:
 
     def add_action(self, action: ActionRecord) -> int:
         row = ActionRow(reference=action.reference, actor_id=action.actor_id, role=action.role,
-                        action=action.action, note=action.note, at=action.at, summary=action.summary)
+                        action=action.action, note=action.note, at=action.at, summary=action.summary,
+                        details=action.details)
         self.session.add(row)
         self.session.flush()
         return row.id
 
     def actions(self, reference: str) -> Sequence[ActionRecord]:
         rows = self.session.scalars(select(ActionRow).where(ActionRow.reference == reference).order_by(ActionRow.id))
-        return [ActionRecord(r.reference, r.actor_id, r.role, r.action, r.note, r.at, r.summary) for r in rows]
+        return [ActionRecord(r.reference, r.actor_id, r.role, r.action, r.note, r.at, r.summary, r.details)
+                for r in rows]
 
     # -- check-ins ---------------------------------------------------------------------------
 

@@ -14,10 +14,11 @@ from fastapi import FastAPI
 from bot.bootstrap import bootstrap
 from bot.settings import Settings
 from bot.web.app import create_app
-from tests.fakes import FakeUnderstander
-from tests.oidc_provider import running_provider
+from tests.e2e.test_backoffice import Office
+from tests.fakes import FakeClock, FakeUnderstander
+from tests.oidc_provider import OIDC_DIR, running_provider
 from tests.servers import free_port, running
-from tests.unit.followup.script import THREAT
+from tests.unit.followup.script import INSULT, THREAT
 from tests.web import link_path
 
 pytestmark = pytest.mark.slow
@@ -44,6 +45,24 @@ def browser() -> Iterator[Any]:
             yield chromium
         finally:
             chromium.close()
+
+
+AXE = OIDC_DIR / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def serious_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's serious and critical WCAG 2.1 AA violations on the current page."""
+    if not AXE.is_file():
+        if IN_CI:
+            pytest.fail("axe-core is required in CI (npm ci --prefix tests/node)")
+        pytest.skip("axe-core is not installed (npm ci --prefix tests/node)")
+    page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate(
+        """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations
+             .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))""",
+        WCAG_AA)
+    return [v for v in found if v["impact"] in ("serious", "critical")]
 
 
 def bot_replies(page: Any) -> int:
@@ -151,3 +170,66 @@ def test_an_employee_signs_in_at_the_organisation_provider_and_reports(browser: 
                 context.close()
         finally:
             container.close()
+
+
+def test_a_manager_handles_a_report_in_the_back_office_and_the_reporter_hears_it(browser: Any,
+                                                                              tmp_path: Path) -> None:
+    clock = FakeClock()
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'meldbot.db'}", scheduler_enabled=False)
+    container = bootstrap(settings, understander=FakeUnderstander(), clock=clock)
+    try:
+        app = create_app(container=container)
+        with running(app) as base:
+            office = Office(app, base, container, clock, {})
+            reference = office.file("demo", THREAT)
+            other_team = office.file("ahmed", INSULT)
+            office.close()
+            # axe-core is injected as a script, which the pages' Content-Security-Policy would rightly refuse.
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+            page = context.new_page()
+            page.goto(base + link_path(app, "mgr"))
+            page.goto(base + "/beheer")
+            inbox = page.locator("main").inner_text()
+            assert reference in inbox
+            assert other_team not in inbox
+            assert serious_violations(page) == []
+            page.get_by_role("link", name=reference).click()
+            page.wait_for_url(f"{base}/beheer/meldingen/{reference}")
+            assert "ik weet waar je woont" in page.locator("main").inner_text()
+            assert serious_violations(page) == []
+            page.select_option("select[name=action]", "reaction")
+            page.select_option("select[name=how]", "telefoon")
+            page.fill("textarea[name=note]", "Burger gebeld, grens gesteld.")
+            page.get_by_role("button", name="Vastleggen").click()
+            page.wait_for_selector("text=Vastgelegd: Reactie naar de burger")
+            assert "gehaald" in page.locator("table").first.inner_text()
+            page.screenshot(path=str(tmp_path / "report-page.png"), full_page=True)
+            context.close()
+
+            other = browser.new_context()
+            page = other.new_page()
+            page.goto(base + link_path(app, "mgr2"))
+            response = page.goto(f"{base}/beheer/meldingen/{reference}")
+            assert response is not None
+            assert response.status == 404
+            other.close()
+
+            reporter = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True)
+            page = reporter.new_page()
+            page.goto(base + link_path(app, "demo"))
+            page.wait_for_selector(".msg.bot")
+            assert serious_violations(page) == []
+            type_message(page, "mijn meldingen")
+            assert "Je leidinggevende heeft de burger gebeld." in page.locator("#log").inner_text()
+            reporter.close()
+
+            coordinator = browser.new_context(bypass_csp=True)
+            page = coordinator.new_page()
+            page.goto(base + link_path(app, "coord"))
+            page.goto(base + "/beheer")
+            everything = page.locator("main").inner_text()
+            assert reference in everything
+            assert other_team in everything
+            coordinator.close()
+    finally:
+        container.close()

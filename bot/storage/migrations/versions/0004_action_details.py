@@ -1,0 +1,35 @@
+"""report actions carry typed details (how the citizen was reached, which measure, who filed aangifte, outcome)
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-29 15:30:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0004'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('report_actions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('details', sa.JSON(), nullable=True))
+    # The back-office inbox sorts open reports by their next deadline.
+    with op.batch_alter_table('report_clocks', schema=None) as batch_op:
+        batch_op.create_index('ix_report_clocks_open_due', ['acknowledged_at', 'due_at'], unique=False)
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.create_index('ix_reports_status_created', ['status', 'created_at'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.drop_index('ix_reports_status_created')
+    with op.batch_alter_table('report_clocks', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_clocks_open_due')
+    with op.batch_alter_table('report_actions', schema=None) as batch_op:
+        batch_op.drop_column('details')
