@@ -1,4 +1,4 @@
-"""NLU benchmark: training time, model size, classify latency, held-out scores and time phrases vs targets.
+"""NLU benchmark: training time, model size, latency, held-out and real-text scores, time phrases vs targets.
 
 Run: .venv/bin/python bench/nlu.py [--training-dir data/training] [--model-dir DIR]
 """
@@ -19,11 +19,20 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from nlu.data import HELDOUT_FILE, INTENTS_FILE, load_incidents, load_intents  # noqa: E402
+from nlu.data import (  # noqa: E402
+    CONTRAST_FILE,
+    HELDOUT_FILE,
+    INTENTS_FILE,
+    REALTEXT_FILE,
+    Incident,
+    load_incidents,
+    load_intents,
+)
 from nlu.evaluation import time_phrase_accuracy  # noqa: E402
-from nlu.metrics import binary, single_label  # noqa: E402
+from nlu.metrics import BinaryScore, Scores, binary, single_label  # noqa: E402
 from nlu.result import ABCD, PRIMARY_FORMS, UnderstandContext  # noqa: E402
 from nlu.training import load_understander, train  # noqa: E402
+from nlu.understander import Understander  # noqa: E402
 
 TZ = ZoneInfo("Europe/Amsterdam")
 TARGETS = {
@@ -35,6 +44,10 @@ TARGETS = {
     "held-out severe recall": (">=", 1.0),
     "held-out severe precision": (">=", 0.80),
     "time phrases resolved": (">=", 0.95),
+    "real-text primary accuracy": (">=", 0.90),
+    "real-text ABCD accuracy": (">=", 0.80),
+    "real-text severe recall": (">=", 0.97),
+    "real-text severe precision": (">=", 0.90),
 }
 
 
@@ -46,6 +59,28 @@ def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
     return ordered[index]
+
+
+def _score(
+    understander: Understander, items: list[Incident], ctx: UnderstandContext
+) -> tuple[Scores, Scores, BinaryScore]:
+    results = [understander.understand(inc.text, ctx) for inc in items]
+    primary = single_label(
+        [i.primary for i in items], [r.primary_form or "verbaal" for r in results], PRIMARY_FORMS
+    )
+    abcd = single_label([i.abcd for i in items], [r.abcd or "B" for r in results], ABCD)
+    return primary, abcd, binary([i.severe for i in items], [r.severe for r in results])
+
+
+def _per_class(title: str, scored: tuple[Scores, Scores, BinaryScore], n: int) -> None:
+    primary, abcd, severe = scored
+    _out(f"{title} (n = {n}) per class (precision / recall / F1 / support):")
+    for scores, name in ((primary, "primary"), (abcd, "ABCD")):
+        _out(f"  {name:8} accuracy {scores.accuracy:.3f}, macro-F1 {scores.macro_f1:.3f}")
+        for c in scores.per_class:
+            _out(f"  {name:8} {c.label:11} {c.precision:.3f} / {c.recall:.3f} / {c.f1:.3f} / {c.support}")
+    _out(f"  severe   {'yes':11} {severe.precision:.3f} / {severe.recall:.3f} / {severe.f1:.3f} / "
+         f"{severe.positives}")  # fmt: skip
 
 
 def main() -> int:
@@ -83,12 +118,13 @@ def main() -> int:
                 understander.understand(text, ctx)
                 latencies.append((time.perf_counter() - t0) * 1000)
 
-        results = [understander.understand(inc.text, describe) for inc in heldout]
-        primary = single_label(
-            [i.primary for i in heldout], [r.primary_form or "verbaal" for r in results], PRIMARY_FORMS
-        )
-        abcd = single_label([i.abcd for i in heldout], [r.abcd or "B" for r in results], ABCD)
-        severe = binary([i.severe for i in heldout], [r.severe for r in results])
+        held = _score(understander, heldout, describe)
+        primary, abcd, severe = held
+        unseen: dict[str, tuple[list[Incident], tuple[Scores, Scores, BinaryScore]]] = {}
+        for name in (REALTEXT_FILE, CONTRAST_FILE):
+            if (training_dir / name).exists():
+                items = load_incidents(training_dir / name)
+                unseen[name] = (items, _score(understander, items, describe))
         good, total = time_phrase_accuracy(training_dir) or (0, 0)
 
     measured = {
@@ -101,6 +137,12 @@ def main() -> int:
         "held-out severe precision": severe.precision,
         "time phrases resolved": good / total if total else 0.0,
     }
+    if REALTEXT_FILE in unseen:
+        r_primary, r_abcd, r_severe = unseen[REALTEXT_FILE][1]
+        measured["real-text primary accuracy"] = r_primary.accuracy
+        measured["real-text ABCD accuracy"] = r_abcd.accuracy
+        measured["real-text severe recall"] = r_severe.recall
+        measured["real-text severe precision"] = r_severe.precision
     _out(f"meldbot NLU benchmark ({os.cpu_count()} cores, {report.incidents} training incidents, "
          f"{len(heldout)} held-out)")  # fmt: skip
     _out(f"classify latency over {len(latencies)} calls: p50 {statistics.median(latencies):.2f} ms, "
@@ -111,15 +153,17 @@ def main() -> int:
     _out()
     failures = 0
     for name, (op, target) in TARGETS.items():
+        if name not in measured:
+            continue
         value = measured[name]
         ok = value <= target if op == "<=" else value >= target
         failures += not ok
         _out(f"{name:28} {value:9.3f}   target {op} {target:<6}  {'ok' if ok else 'MISSED'}")
     _out()
-    _out("held-out per class (precision / recall / F1 / support):")
-    for scores, title in ((primary, "primary"), (abcd, "ABCD")):
-        for c in scores.per_class:
-            _out(f"  {title:8} {c.label:11} {c.precision:.3f} / {c.recall:.3f} / {c.f1:.3f} / {c.support}")
+    _per_class("held-out (heldout.yml)", held, len(heldout))
+    for name, (items, scored) in unseen.items():
+        _out()
+        _per_class(f"never trained on: {name}", scored, len(items))
     return 1 if failures else 0
 
 

@@ -61,18 +61,19 @@ _EXPLAIN_ORDER = {
 class CombineParams:
     """Rule-evidence weights and decision thresholds; tuned by cross-validation, stored with the model."""
 
-    act_boost: float = 0.3  # added to P(fysiek) for a real physical act
-    threat_boost: float = 0.0  # added to P(bedreiging) for a real threat cue
+    act_boost: float = 0.6  # added to P(fysiek) for a real physical act
+    threat_boost: float = 0.45  # added to P(bedreiging) for a real threat cue
     death_boost: float = 0.3
     verbal_boost: float = 0.3  # added to P(verbaal) when only verbal cues (insults, ...) were found
     denied_act_factor: float = 0.25  # P(fysiek) times this when physical acts are only denied or hypothetical
     weapon_verbal_factor: float = 0.3
+    uncued_factor: float = 1.0  # P(fysiek), P(bedreiging) times this without act or threat cue (lower cost recall)
     abcd_weight: float = 0.5  # weight of the ABCD model when choosing the (primary, ABCD) pair
     instrumental_weight: float = 0.25  # how much chantage/suicide evidence moves a threat from D to C or A
     consequences_weight: float = 0.0  # how much P(threat of adverse consequences) moves verbal anger to C
-    despair_boost: float = 0.0  # added to P(A) when the anger is aimed at oneself
+    despair_boost: float = 0.3  # added to P(A) when the anger is aimed at oneself
     forms_threshold: float = 0.4
-    severe_threshold: float = 0.9  # severe when P(verbaal) falls below this
+    severe_threshold: float = 0.0  # kept for stored models; severity follows the form, never a "to be safe" bump
     rule_forms: bool = True
 
     def to_dict(self) -> dict[str, float | bool]:
@@ -126,8 +127,12 @@ def adjust_primary(probs: dict[str, float], analysis: Analysis, params: CombineP
         p["bedreiging"] += params.threat_boost
     if analysis.entities.weapon:
         p["verbaal"] *= params.weapon_verbal_factor
-    elif not acts and not threats and analysis.actual(*_VERBAL_CUES):
-        p["verbaal"] += params.verbal_boost
+    elif not acts and not threats:
+        # no words for a deed or a threat: the model alone may not make it one with confidence
+        p["fysiek"] *= params.uncued_factor
+        p["bedreiging"] *= params.uncued_factor
+        if analysis.actual(*_VERBAL_CUES):
+            p["verbaal"] += params.verbal_boost
     return _normalise(p)
 
 
@@ -145,11 +150,28 @@ ALLOWED_PAIRS = (
 
 
 def instrumental_score(form_probs: dict[str, float], analysis: Analysis) -> float:
-    """How likely a threat is chantage or a suicide threat (then C or A rather than D)."""
+    """How likely a threat is chantage or a suicide threat (then C or A rather than D).
+
+    A threat of harm stays D even when it is tied to a demand ("tenzij mijn vergunning er komt").
+    """
     score = max(form_probs.get("chantage", 0.0), form_probs.get("dreigen_zelfdoding", 0.0))
     if analysis.actual("suicide", "blackmail"):
         score = max(score, 0.8)
+    if analysis.actual("threat", "death_threat", "stalking", "doxing") and not analysis.actual("suicide"):
+        score = min(score, 0.1)
+    if not analysis.actual("suicide", "blackmail"):
+        score = min(score, 0.3)  # no cue for leverage: a threat is D
     return min(max(score, 0.02), 0.98)
+
+
+# fine forms named only when their own words are in the text
+_NEEDS_EVIDENCE = {
+    "dreigen_zelfdoding": "suicide",
+    "online_doxing": "doxing",
+    "doodsbedreiging": "death_threat",
+    "chantage": "blackmail",
+    "stalking": "stalking",
+}
 
 
 def decode(
@@ -197,13 +219,17 @@ def choose_fine_forms(
         for ev in analysis.actual():
             if ev.form is not None and (_SEVERITY_RANK[FORM_GROUP[ev.form]] <= _SEVERITY_RANK[primary]):
                 chosen.add(ev.form)
+    chosen = {f for f in chosen if f not in _NEEDS_EVIDENCE or analysis.actual(_NEEDS_EVIDENCE[f])}
     # forms more serious than the primary form contradict it
     chosen = {
         f for f in chosen if f == "seksueel" or _SEVERITY_RANK[FORM_GROUP[f]] <= _SEVERITY_RANK[primary]
     }
     if not any(FORM_GROUP[f] == primary or (f == "seksueel" and primary != "bedreiging") for f in chosen):
         in_group = [
-            f for f in FINE_FORMS if FORM_GROUP[f] == primary or (f == "seksueel" and primary == "fysiek")
+            f
+            for f in FINE_FORMS
+            if (FORM_GROUP[f] == primary or (f == "seksueel" and primary == "fysiek"))
+            and (f not in _NEEDS_EVIDENCE or analysis.actual(_NEEDS_EVIDENCE[f]))
         ]
         best = max(in_group, key=lambda f: probs.get(f, 0.0))
         chosen.add(best)
@@ -236,12 +262,20 @@ def _best_evidence(analysis: Analysis, primary: str, fine: tuple[str, ...]) -> E
 
 
 def _quote_for(analysis: Analysis, ev: Evidence) -> str:
-    """The words to cite: the whole quote when the cue sits inside one, else the cue's own words."""
+    """The words to cite: the whole quote when the cue sits inside one, else the cue's own words.
+
+    Overlapping evidence of the same kind widens the citation ("greep me" + "greep me bij mijn keel").
+    """
     if ev.in_quote:
         for quote in analysis.entities.quotes:
             if ev.text.lower() in quote.lower() and len(quote) <= 80:
                 return quote
-    return ev.text
+    start, end = ev.start, ev.end
+    for other in analysis.actual():
+        same_kind = other.primary == ev.primary and other.primary is not None
+        if same_kind and other.start < end and start < other.end and max(end, other.end) - start <= 80:
+            start, end = min(start, other.start), max(end, other.end)
+    return analysis.text[start:end]
 
 
 def explain(
@@ -254,11 +288,12 @@ def explain(
         reason = FORM_REASON.get(ev.form or "", ev.reason) if ev.form in fine else ev.reason
         text = f"{head}: {reason} ('{_quote_for(analysis, ev).strip()}')"
     else:
-        main = next((f for f in fine if FORM_GROUP[f] == primary), fine[0] if fine else None)
-        reason = FORM_REASON[main] if main else "op basis van de beschrijving als geheel"
-        text = f"{head}: {reason}"
+        # no words in the text name this form: say so instead of naming a category without its cues
+        text = f"{head}, op basis van de beschrijving als geheel; ik vond er geen duidelijke woorden voor"
     if severe and primary == "verbaal":
-        text += "; omdat het dicht tegen een bedreiging aan zit, markeer ik het voor de zekerheid als ernstig"
+        extra = next(iter(analysis.actual("suicide", "doxing", "stalking")), None)
+        if extra is not None:
+            text += f"; ernstig omdat {extra.reason} ('{extra.text.strip()}')"
     denied = analysis.denied(*_ACT_CUES)
     if primary != "fysiek" and denied and not analysis.actual(*_ACT_CUES):
         text += f"; '{denied[0].text.strip()}' is niet als fysiek geweld geteld omdat het niet gebeurde"
@@ -281,10 +316,8 @@ def read_incident(
     primary, abcd, a = decode(p, abcd_in, instrumental_score(form_probs, analysis), params, consequences)
     fine = choose_fine_forms(form_probs, primary, analysis, params)
     ent = analysis.entities
-    severe = (
-        primary != "verbaal" or p["verbaal"] < params.severe_threshold or ent.suicide_threat or ent.doxing
-    )
-    severe = bool(severe or analysis.actual("stalking"))
+    # severe: a threat or physical violence, doxing, stalking or a suicide threat; never insults however coarse
+    severe = bool(primary != "verbaal" or ent.suicide_threat or ent.doxing or analysis.actual("stalking"))
     return Reading(
         primary=primary,
         primary_probs=p,

@@ -91,6 +91,13 @@ def register(app: typer.Typer, settings_factory: Callable[[], Any]) -> None:
             f"Primaire vorm macro-F1 {shown.primary.macro_f1:.3f}, ABCD macro-F1 {shown.abcd.macro_f1:.3f}, "
             f"ernstig: recall {shown.severe.recall:.3f}, precisie {shown.severe.precision:.3f}"
         )
+        for title, scores in (("Echte teksten", report.realtext), ("Contrastparen", report.contrast)):
+            if scores is not None:
+                console.print(
+                    f"{title} (n={scores.n}): primaire vorm nauwkeurigheid {scores.primary.accuracy:.3f}, "
+                    f"ABCD {scores.abcd.accuracy:.3f}, ernstig: recall {scores.severe.recall:.3f}, "
+                    f"precisie {scores.severe.precision:.3f}"
+                )
         console.print(f"Rapport: {report.report_path}")
 
     @app.command("classify")

@@ -13,6 +13,8 @@ from nlu.result import ABCD, FINE_FORMS, INTENTS, PRIMARY_FORMS
 
 INCIDENTS_FILE = "incidents.yml"
 HELDOUT_FILE = "heldout.yml"
+REALTEXT_FILE = "realtext_dev.yml"  # real descriptions from public sources, never trained on
+CONTRAST_FILE = "contrast.yml"  # constructed contrast pairs, never trained on
 INTENTS_FILE = "nlu.yml"
 _MARKUP = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 

@@ -14,7 +14,16 @@ from typing import Any
 import yaml
 
 from nlu.combine import CombineParams, Reading, read_incident
-from nlu.data import HELDOUT_FILE, INCIDENTS_FILE, INTENTS_FILE, Incident, load_incidents, load_intents
+from nlu.data import (
+    CONTRAST_FILE,
+    HELDOUT_FILE,
+    INCIDENTS_FILE,
+    INTENTS_FILE,
+    REALTEXT_FILE,
+    Incident,
+    load_incidents,
+    load_intents,
+)
 from nlu.features import feature_tokens
 from nlu.metrics import BinaryScore, ClassScore, Scores, binary, multi_label, single_label
 from nlu.model import ArchConfig, Progress, average, build_intent_nlp, predict_many, train_nlp
@@ -52,6 +61,8 @@ class EvalReport:
     seconds: float
     report_path: Path
     images: tuple[Path, ...] = field(default_factory=tuple)
+    realtext: IncidentScores | None = None  # real descriptions from public sources (realtext_dev.yml)
+    contrast: IncidentScores | None = None  # constructed contrast pairs (contrast.yml)
 
 
 def stratified_folds(incidents: Sequence[Incident], folds: int, seed: int) -> list[int]:
@@ -228,15 +239,19 @@ def evaluate(
     incidents = load_incidents(training_dir / INCIDENTS_FILE)
     analyses, cats = cross_validate(incidents, analyzer, arch, folds=folds, seed=seed, progress=progress)
     cv = score_incidents(incidents, readings(analyses, cats, params))
-    heldout_scores = None
-    heldout_path = training_dir / HELDOUT_FILE
-    if heldout_path.exists():
-        heldout = load_incidents(heldout_path)
-        h_analyses = [analyzer.analyze(inc.text) for inc in heldout]
-        h_cats = raw_scores(incidents, analyses, h_analyses, arch, seed)
-        heldout_scores = score_incidents(heldout, readings(h_analyses, h_cats, params))
+    # every set that is never trained on is scored by one model trained on all of incidents.yml
+    unseen: dict[str, IncidentScores] = {}
+    for name in (HELDOUT_FILE, REALTEXT_FILE, CONTRAST_FILE):
+        path = training_dir / name
+        if not path.exists():
+            continue
+        gold = load_incidents(path)
+        g_analyses = [analyzer.analyze(inc.text) for inc in gold]
+        g_cats = raw_scores(incidents, analyses, g_analyses, arch, seed)
+        unseen[name] = score_incidents(gold, readings(g_analyses, g_cats, params))
         if progress is not None:
-            progress("held-out", 1, 1)
+            progress(name, 1, 1)
+    heldout_scores = unseen.get(HELDOUT_FILE)
     intent_cv = intent_cross_validation(training_dir, arch, folds=folds, seed=seed)
     times = time_phrase_accuracy(training_dir)
     seconds = time.perf_counter() - started
@@ -249,11 +264,30 @@ def evaluate(
     report = out_dir / "evaluation.md"
     report.write_text(
         render_markdown(
-            cv, heldout_scores, intent_cv, times, folds=folds, seed=seed, arch=arch, seconds=seconds
+            cv,
+            heldout_scores,
+            intent_cv,
+            times,
+            folds=folds,
+            seed=seed,
+            arch=arch,
+            seconds=seconds,
+            realtext=unseen.get(REALTEXT_FILE),
+            contrast=unseen.get(CONTRAST_FILE),
         ),
         encoding="utf-8",
     )
-    return EvalReport(cv, heldout_scores, intent_cv, times, seconds, report, images)
+    return EvalReport(
+        cv,
+        heldout_scores,
+        intent_cv,
+        times,
+        seconds,
+        report,
+        images,
+        realtext=unseen.get(REALTEXT_FILE),
+        contrast=unseen.get(CONTRAST_FILE),
+    )
 
 
 # ---------------------------------------------------------------- report rendering
@@ -283,8 +317,8 @@ def _section(title: str, s: IncidentScores) -> list[str]:
         f"- primary form macro-F1: **{s.primary.macro_f1:.3f}** (accuracy {s.primary.accuracy:.3f})",
         f"- ABCD macro-F1: **{s.abcd.macro_f1:.3f}** (accuracy {s.abcd.accuracy:.3f})",
         f"- fine forms micro-F1: {s.forms_micro_f1:.3f}, macro-F1: {s.forms_macro_f1:.3f}",
-        f"- severe: recall **{s.severe.recall:.3f}**, precision **{s.severe.precision:.3f}** "
-        f"({s.severe.positives} severe)",
+        f"- severe: recall **{s.severe.recall:.3f}**, precision **{s.severe.precision:.3f}**, "
+        f"F1 {s.severe.f1:.3f} ({s.severe.positives} severe)",
         "",
         "### Primary form",
         "",
@@ -316,6 +350,8 @@ def render_markdown(
     seed: int,
     arch: ArchConfig,
     seconds: float,
+    realtext: IncidentScores | None = None,
+    contrast: IncidentScores | None = None,
 ) -> str:
     """The evaluation report as Markdown."""
     lines = [
@@ -327,6 +363,12 @@ def render_markdown(
     ]
     if heldout is not None:
         lines += _section("Held-out set (heldout.yml, trained on all of incidents.yml)", heldout)
+    if realtext is not None:
+        lines += _section(
+            "Real text from public sources (realtext_dev.yml, never trained on)", realtext
+        )
+    if contrast is not None:
+        lines += _section("Constructed contrast pairs (contrast.yml, never trained on)", contrast)
     lines += _section(f"{folds}-fold cross-validation on incidents.yml", cv)
     if intent_cv is not None:
         lines += [

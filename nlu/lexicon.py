@@ -13,20 +13,38 @@ OBJ = r"(?:me|mij|mn|m'n|mijn|hem|haar|ons|onze|collega|collegas|collega's|medew
 _HIT_VERBS = (
     r"sloeg|sloegen|slaat|schopte|schopten|schopt|trapte|trapten|trapt|duwde|duwden|duwt|stompte|stompten|"
     r"stompt|beet|knijpte|kneep|krabde|krabte|wurgde|kopte|porde|mepte|ramde|beukte|raakte|greep|grepen|"
-    r"sleurde|rukte|trok|tikte"
+    r"sleurde|rukte|trok|tikte|grijpt|pakte|pakten|knijpt|wurgt|bijt|spuugt|spuwt"
 )
 _HIT_PARTICIPLES = (
     r"geslagen|geschopt|getrapt|geduwd|gestompt|gebeten|geknepen|gekrabd|gewurgd|gekopt|gemept|geramd|"
     r"bespuugd|bespuwd|gespuugd|gespuwd|vastgepakt|vastgegrepen|gegrepen|aangevallen|mishandeld|neergeslagen|"
-    r"omvergeduwd|omvergelopen|weggeduwd|opzij geduwd|geraakt|gebeukt|onderuit geschopt|aangereden|getackeld"
+    r"omvergeduwd|omvergelopen|weggeduwd|opzij geduwd|geraakt|gebeukt|onderuit geschopt|aangereden|getackeld|"
+    r"afgetuigd|in elkaar geslagen|in elkaar getrapt|in elkaar getimmerd|toegetakeld|gemolesteerd|"
+    r"vastgegrepen|gewurgd|gekeeld|bespuugde|bespuwde|bespuugden|bespuwden|bespuugt|bespuwt|klemgereden|"
+    r"klem gereden|overreden|geschept|gegijzeld|gemept"
 )
 _HIT_NOUNS = (
     r"klap|klappen|mep|vuistslag|kopstoot|schop|trap|duw|duwtje|schouderduw|stomp|knietje|elleboogstoot|"
-    r"dreun|oplawaai|oorvijg|knal|tik|vuist|kaakslag|beuk|por"
+    r"dreun|oplawaai|oorvijg|knal|tik|vuist|kaakslag|beuk|por|klets|lap|mep|pets|slag|vuistslagen|klappen"
 )
 _THROW_VERBS = (
-    r"gooide|gooiden|gooit|smeet|smeten|smijt|wierp|slingerde|keilde|gegooid|gesmeten|geworpen|geslingerd"
+    r"gooide|gooiden|gooit|gooien|smeet|smeten|smijt|smijten|wierp|wierpen|werpen|slingerde|keilde|gegooid|"
+    r"gesmeten|geworpen|geslingerd|bekogeld|bekogelde|bekogelden|bekogelen|bekogelt|afgevuurd|afgeschoten"
 )
+# the body parts and grips that make an act physical whoever does it to whom
+BODY = (
+    r"keel|nek|hals|gezicht|hoofd|kop|gelaat|borst|buik|kaak|arm|armen|pols|been|benen|rug|schouder|"
+    r"schouders|neus|oog|ogen|lip|rib|ribben|hand|scheen|kruis|wang|haar|haren|oor|oren|kraag"
+)
+# past-tense finite forms: a deed told as done ("gooide"), which a modal in an earlier clause cannot undo
+FINITE_PAST = frozenset({
+    "sloeg", "sloegen", "schopte", "schopten", "trapte", "trapten", "duwde", "duwden", "stompte", "stompten",
+    "beet", "beten", "kneep", "knepen", "krabde", "krabte", "wurgde", "kopte", "porde", "mepte", "ramde",
+    "beukte", "raakte", "greep", "grepen", "sleurde", "rukte", "trok", "tikte", "pakte", "pakten", "spuugde",
+    "spuwde", "spoog", "gooide", "gooiden", "smeet", "smeten", "wierp", "wierpen", "slingerde", "keilde",
+    "bekogelde", "bekogelden", "reed", "reden", "hield", "hielden", "sprong", "vloog", "viel", "vielen", "stak",
+    "staken", "schoot", "schoten", "sneed", "kwam", "kwamen", "liep", "liepen",
+})  # fmt: skip
 WEAPONS = (
     r"mes|messen|zakmes|keukenmes|stanleymes|broodmes|schaar|stok|wandelstok|knuppel|honkbalknuppel|wapen|"
     r"wapens|vuurwapen|steekwapen|pistool|revolver|geweer|hamer|schroevendraaier|boksbeugel|bijl|machete|"
@@ -90,16 +108,17 @@ CUES: tuple[Cue, ...] = (
         "er werden persoonlijke gegevens online gezet",
         (
             r"doxing|gedoxt|gedoxed|doxen",
-            r"(?:naam|namen|adres|adressen|woonadres|woonplaats|foto|fotos|foto's|gegevens|persoonsgegevens|"
-            r"telefoonnummer|nummer|kenteken|huisadres|kinderen|school) (?:\w+ ){0,8}(?:online|internet|"
+            r"(?:adres|adressen|woonadres|adresgegevens|privegegevens|gegevens|persoonsgegevens|"
+            r"telefoonnummer|kenteken|huisadres|foto's van (?:mijn|zijn|haar) huis|fotos van (?:mijn|zijn|haar) huis) "
+            r"(?:\w+ ){0,8}(?:online|internet|"
             r"facebook|"
             r"twitter|instagram|tiktok|forum|buurtapp|groepsapp|facebookgroep|sociale media|social media|"
             r"geplaatst|gepost|gedeeld|verspreid|rondgestuurd|openbaar gemaakt|online gezet|gezet)",
             r"(?:online|op internet|op facebook|op social media|op sociale media) (?:\w+ ){0,6}(?:mijn|"
             r"haar|zijn)"
             r" (?:naam|adres|woonadres|foto|gegevens|telefoonnummer|kenteken)",
-            r"(?:plaatste|zette|deelde|verspreidde|postte) (?:\w+ ){0,4}(?:mijn|haar|zijn) (?:naam|"
-            r"adres|woonadres|"
+            r"(?:plaatste|zette|deelde|verspreidde|postte) (?:\w+ ){0,4}(?:mijn|haar|zijn|de) (?:"
+            r"adres|woonadres|adresgegevens|"
             r"foto|gegevens|telefoonnummer|kenteken|woonplaats)",
         ),
     ),
@@ -138,7 +157,8 @@ CUES: tuple[Cue, ...] = (
             r"hoor(?:t)? (?:nog )?(?:van (?:mij|me|ons))|je hoort nog van|pas (?:maar )?op|"
             r"kijk (?:maar )?uit|"
             r"ik krijg je|ik pak je|ik kom je halen|ik wacht je op|(?:ik )?zie je (?:buiten|straks|nog)|"
-            r"we zien (?:elkaar|je) nog|ik (?:zal|ga) je vinden|ik weet je te vinden|het zal je berouwen|"
+            r"we zien (?:elkaar|je) nog|ik (?:zal|ga) je vinden|(?:ik weet|weet ik) (?:je|jou|u|jullie) (?:wel |"
+            r"nog )?te vinden|het zal je berouwen|"
             r"dat ga je bezuren|ik ken mensen|ik weet wie je bent|je weet niet wat je overkomt|wacht maar af|"
             r"ik weet waar je kinderen|je kinderen|ik kom langs|ik kom terug|ik kom je opzoeken|"
             r"(?:ik )?(?:ga|zal|kom) (?:je|jou|u|jullie) (?:\w+ ){0,2}(?:slaan|pakken|halen|grijpen|steken|"
@@ -148,6 +168,29 @@ CUES: tuple[Cue, ...] = (
             r"(?:je|jij) (?:gaat|zult|zal) (?:het )?(?:merken|boeten|voelen|zien)|"
             r"persoonlijk (?:te )?regelen|langs (?:te )?komen om|eens langs|"
             r"ik zorg dat je (?:het )?(?:niet|nooit)",
+            # veiled threats: a consequence for the person announced or left unspoken
+            r"(?:er )?(?:gebeurt|gebeuren|zal|zullen|gaat|kan) (?:er )?(?:\w+ ){0,2}(?:iets|wat|ongelukken|"
+            r"ongelukjes|dingen) (?:\w+ ){0,2}(?:gebeuren|met (?:je|jou|u|jullie|je kinderen|je gezin|je auto|"
+            r"je huis))|dan gebeurt er (?:iets|wat)|"
+            r"(?:iets|wat|van alles|ongelukken) (?:\w+ )?met (?:je|jou|u|jullie|me|mij|hem|haar|je kinderen|je gezin) "
+            r"(?:\w+ ){0,2}(?:gebeuren|gebeurt|gebeurde|overkomen|overkomt)|(?:er )?(?:vallen|"
+            r"komen) (?:er )?(?:klappen|doden|gewonden)|"
+            r"je weet niet wat (?:je|er) (?:\w+ ){0,2}(?:te wachten staat|gebeurt|overkomt)|let (?:maar|jij maar|"
+            r"u maar)? ?op|dat zal je (?:nog )?(?:berouwen|bezuren)|je zult (?:ervan|er van) lusten|"
+            r"je kent me (?:nog )?niet|je bent (?:nog )?niet van me af|(?:komt|kom) niet veilig thuis|"
+            r"(?:moet|moeten) (?:\w+ ){0,2}oppassen|ik krijg (?:jou|je|jullie|u) (?:nog )?(?:wel)?|"
+            r"(?:we|wij|ik) (?:gaan|ga|zullen|zal) (?:je|jou|u|jullie) onthouden|"
+            r"(?:ik )?kom (?:wel )?(?:effe |even |eens )?langs om|zorg (?:maar )?dat je weg (?:komt|bent)|"
+            r"(?:ik )?(?:gooi|sla|steek|schiet|trap|pak|grijp|wurg) (?:je|jou|u|jullie|hem|haar) (?:\w+ ){0,3}"
+            r"(?:uit het raam|neer|dood|kapot|in elkaar|de keel|een kogel|van de trap|overhoop)|"
+            r"(?:gooi|sla|steek|schiet|trap|maak|pak) ik (?:je|jou|u|jullie|hem|haar) (?:\w+ ){0,3}(?:neer|dood|af|"
+            r"kapot|in elkaar|overhoop|uit het raam)|"
+            r"(?:jaag|schiet) (?:ik )?(?:\w+ ){0,2}een kogel|(?:in de fik|in brand) (?:\w+ ){0,2}(?:steken|zetten)|"
+            r"(?:ga|gaan|zal|kom) (?:\w+ ){0,3}(?:opblazen|in de fik steken|platbranden)|"
+            r"(?:haal|pak|hale) (?:ik )?(?:\w+ ){0,3}(?:kettingzaag|mes|wapen|pistool|geweer|bijl|knuppel|"
+            r"honkbalknuppel)|(?:je|jouw|uw) tijd is (?:bijna )?om|ik (?:weet|vind) (?:je|jou|u) (?:wel|nog)|"
+            r"(?:hond|honden) (?:\w+ ){0,3}(?:op (?:me|mij|je|jou|u|hem|haar) af|loslaten)|"
+            r"ik zie (?:je|jou|u) (?:nog wel|buiten|straks)|wacht (?:jij )?maar (?:af|tot)",
         ),
     ),
     Cue(
@@ -232,6 +275,51 @@ CUES: tuple[Cue, ...] = (
             r"in (?:mijn|m'n|zijn|haar)|"
             r"op (?:me|mij|haar|hem|mijn|zijn)|naar (?:me|mij|haar|hem|ons))|bespuugd|bespuwd|gespuugd|"
             r"gespuwd",
+            r"(?:een|twee|paar|harde|flinke) (?:" + _HIT_NOUNS + r") (?:\w+ ){0,3}(?:gegeven|gekregen|verkocht|"
+            r"uitgedeeld|verkocht gekregen)",
+            r"aan (?:mijn|m'n|mn|haar|zijn|de|het) (?:haren|haar|arm|armen|jas|kraag|mouw|oor|oren|tas|hoofddoek) "
+            r"(?:\w+ )?(?:getrokken|gesleurd|gerukt|meegesleurd)",
+            # grips and holds on the neck or throat, whoever the victim
+            r"(?:nekklem|wurggreep|wurgreep|houdgreep|verwurging|armklem)|"
+            r"(?:greep|grepen|grijpt|pakte|pakten|kneep|knijpt|vloog|vloog hem) (?:\w+ ){0,4}(?:naar|bij|aan|om) "
+            r"(?:de |zijn |haar |mijn |m'n |mn |hun )?(?:keel|nek|hals|kraag|strot)|"
+            r"(?:keel|strot) (?:\w+ ){0,2}(?:dicht|dichtgeknepen|dichtknijpen|dichtkneep)|"
+            r"(?:greep|grepen|pakte|pakten) (?:\w+ ){0,4}(?:vast|beet)|vastgegrepen|(?:in|met) een (?:nekklem|"
+            r"wurggreep)",
+            # hitting or kicking someone named by any noun ("sloeg de boa", "schopte een handhaver")
+            r"(?:sloeg|sloegen|schopte|schopten|trapte|trapten|stompte|stompten|duwde|duwden|mepte|beukte|"
+            r"spuugde|spuwde|beet|krabde|wurgde) (?:de|een|die|twee|beide|onze|mijn|zijn|haar) (?:\w+ )?"
+            r"(?:boa|boas|boa's|handhaver|handhavers|medewerker|medewerkers|medewerkster|ambtenaar|ambtenaren|"
+            r"chauffeur|buschauffeur|conducteur|conductrice|agent|agente|agenten|verpleegkundige|arts|"
+            r"assistente|hulpverlener|hulpverleners|ambulancemedewerker|brandweerman|brandweerlieden|"
+            r"parkeerwachter|parkeercontroleur|inspecteur|deurwaarder|consulent|collega|collegas|collega's|"
+            r"baliemedewerker|baliemedewerkster|boswachter|verkeersregelaar|beveiliger)",
+            r"(?:" + _HIT_VERBS + r") (?:\w+ ){0,4}(?:in|op|tegen|aan|voor) (?:\w+ ){0,2}(?:" + BODY + r")(?! eigen)",
+            r"(?:klap|klappen|klappen|mep|knal|dreun|vuistslag|kopstoot|trap|schop|stomp|slagen) (?:\w+ ){0,2}"
+            r"(?:voor|tegen|in|op) (?:je|zijn|haar|mijn|m'n|mn|de|het|hun) (?:" + BODY + r")",
+            r"(?:deelde|deelden|uitdeelde|uitdeelden) (?:\w+ ){0,3}(?:klap|klappen|slagen|klappen uit|rake klappen)|"
+            r"(?:vielen|vallen|volgden|kregen) (?:er )?(?:rake )?(?:klappen|slagen|trappen)|"
+            r"(?:rake )?klappen (?:en|of) (?:trappen|schoppen)|"
+            r"(?:geschopt|geslagen|getrapt|geduwd) en (?:geslagen|geschopt|getrapt|geduwd)|"
+            r"(?:sloeg|sloegen|schopten|schopte) (?:\w+ ){0,3}(?:in elkaar|neer|tegen de grond)|"
+            r"(?:sprong|sprongen) (?:\w+ ){0,3}(?:boven ?op|op) (?:me|mij|hem|haar|ons)|"
+            r"(?:duwen|slaan|schoppen|krabben|trappen)(?: en| of)? (?:slaan|krabben|schoppen|trappen|duwen)|"
+            r"(?:ging|gingen|gaan) (?:\w+ ){0,2}(?:duwen|slaan|schoppen|trappen|krabben|vechten)|"
+            r"mishandeling|mishandelde|mishandelden|mishandelen|aangevallen|aanviel|aanvielen|vielen (?:\w+ )?aan|"
+            r"(?:begon|begonnen) (?:\w+ ){0,3}te slaan|te lijf|onder handen genomen|"
+            r"(?:met|door) (?:een|zijn|haar) (?:\w+ )?(?:" + WEAPONS + r"|stoel|terrasstoel|toetsenbord|fles|pijp|"
+            r"pijpen|staaf|stok|riem|hondenriem) (?:\w+ ){0,3}(?:geslagen|bewerkt|geraakt|gestoken|afgetuigd|"
+            r"aangevallen|mishandeld|te lijf)|(?:met|door) (?:\w+ ){0,2}(?:pijpen|staven|stokken|knuppels) "
+            r"(?:\w+ ){0,2}(?:afgetuigd|geslagen|bewerkt|mishandeld)|"
+            r"(?:gestoken|neergestoken|gestoken met|stak (?:\w+ ){0,3}(?:met|in)|neergeschoten|beschoten)",
+            # a vehicle driven at someone
+            r"(?:reed|reden|rijdt|rijden|gaf gas en reed) (?:\w+ ){0,5}(?:in op|op (?:\w+ ){0,3}in|recht op|"
+            r"op (?:me|mij|hem|haar|ons|de \w+|een \w+) af|tegen (?:me|mij|hem|haar|ons|de \w+|een \w+) "
+            r"(?:aan|op)|aan\b|klem|omver|over (?:me|mij|hem|haar|zijn|mijn|haar) (?:voet|voeten|been))|"
+            r"(?:tegen (?:me|mij|hem|haar|ons) (?:aan ?reed|aanreed))|(?:aan ?te rijden|(?:op)?zettelijk aan ?gereden|"
+            r"met (?:zijn|haar|de) (?:auto|wagen|bus|scooter|brommer|bromfiets|fiets) (?:\w+ ){0,3}(?:tegen|op|"
+            r"in op) )|"
+            r"poging (?:tot )?(?:doodslag|zware mishandeling|moord)|(?:hield|hielden|houdt) (?:\w+ ){0,4}onder schot",
         ),
     ),
     Cue(
@@ -252,6 +340,13 @@ CUES: tuple[Cue, ...] = (
             r"dossier)",
             r"(?:" + _THROW_VERBS + r") (?:\w+ ){0,3}(?:met|naar)",
             r"(?:kwam|vloog) (?:\w+ ){0,3}(?:tegen|naast|langs) (?:mijn|m'n|haar|zijn) hoofd",
+            r"bekogeld|bekogelde|bekogelden|bekogelen|bekogelt|bekogeling",
+            r"(?:" + _THROW_VERBS + r") (?:\w+ ){0,6}(?:naar|tegen|richting) (?:\w+ ){0,3}\w+",
+            r"naar (?:\w+ ){0,3}(?:hoofd|kop|gezicht|lijf|auto|wagen|hoofden) (?:\w+ )?(?:gegooid|gesmeten|"
+            r"geworpen|geslingerd|geschoten|afgeschoten|afgevuurd)",
+            r"(?:gooien|gegooid|smijten|gesmeten) (?:\w+ ){0,2}met (?:\w+ ){0,4}\w+|"
+            r"(?:schoten|schoot|richtten|richtte) (?:\w+ ){0,3}(?:vuurwerk|stenen|pijlen|zwaar vuurwerk|"
+            r"vuurwerkbommen) (?:\w+ ){0,3}(?:op|naar)",
         ),
     ),
     Cue(
@@ -270,6 +365,8 @@ CUES: tuple[Cue, ...] = (
             r"liet niet los|(?:voor|in) (?:de )?(?:deur|uitgang|doorgang) (?:\w+ )?(?:staan|stond|"
             r"ging staan)|"
             r"kon (?:er )?niet (?:meer )?(?:weg|eruit|langs|naar buiten)|klem (?:gezet|zetten)|"
+            r"gegijzeld|gijzelde|gijzelden|gijzeling|in gijzeling|naar binnen (?:getrokken|gesleurd)|"
+            r"(?:reed|reden) (?:\w+ ){0,3}klem|sloten (?:\w+ ){0,3}in|"
             r"(?:pakte|greep) (?:\w+ ){0,3}(?:bij|aan) (?:de |mijn |m'n |haar |zijn )?(?:arm|pols|mouw|"
             r"kraag|jas|keel)",
         ),
@@ -313,7 +410,7 @@ CUES: tuple[Cue, ...] = (
         False,
         "er waren ongewenste seksuele opmerkingen",
         (
-            r"seksueel|seksuele|seksistisch|schatje|lekker ding|lekkere|sexy|geil|naar bed|neuken|pijpen|"
+            r"seksueel|seksuele|seksistisch|schatje|lekker ding|lekkere|sexy|geil|naar bed|neuken|"
             r"mooie benen|wat een lijf|(?:op|over) (?:mijn|haar) (?:uiterlijk|lichaam|borsten)|hijgde|"
             r"dickpic|"
             r"naaktfoto|schatteke|poppetje",
@@ -391,7 +488,9 @@ CUES: tuple[Cue, ...] = (
         (
             r"huilde|huilen|huilend|in tranen|wanhopig|radeloos|ten einde raad|ik ben (?:niks|niets) waard|"
             r"(?:ik ben|ben ik) (?:een )?(?:mislukkeling|waardeloos|nutteloos)|zichzelf|mezelf|op zichzelf|"
-            r"kan (?:het )?niet meer|stortte in|ingestort|emotioneel|overstuur|eigen schuld|mijn eigen fout",
+            r"kan (?:het )?niet meer|stortte in|ingestort|emotioneel|overstuur|eigen schuld|mijn eigen fout|"
+            r"zie het niet meer zitten|moeilijke (?:financiele )?situatie|(?:diep|hoog) in de schulden|"
+            r"geen uitweg|wanhoop|machteloos|in paniek",
         ),
     ),
 )

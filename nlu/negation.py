@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+
+from nlu.lexicon import FINITE_PAST
 
 NEGATORS = frozenset({"niet", "geen", "nooit", "zonder", "niks", "niets", "niemand", "nergens", "geeneen"})
 # "niet alleen ... maar ook" and similar do not deny anything
@@ -20,15 +23,30 @@ CLAUSE_BREAKS = frozenset({
 })  # fmt: skip
 WINDOW_BEFORE = 5
 WINDOW_AFTER = 3
+# modals that make a deed unreal only when the deed is an infinitive ("zou gooien"), not a finite
+# past form ("zou me opwachten en gooide een stoel": the throw happened)
+_MODAL_HYPOTHETICAL = frozenset({
+    "zou", "zouden", "dreigde", "dreigden", "dreigt", "dreigen", "leek", "leken", "mocht", "misschien",
+})  # fmt: skip
+_FINITE_DREIG = re.compile(r"(?:be)?dreig(?:de|den|t)$")
+_COORDINATORS = frozenset({"en", "of", "maar"})
+
+
+def _is_break(tokens: Sequence[str], i: int) -> bool:
+    """A clause boundary: punctuation and connectives, or 'en'/'of' that starts a new finite deed."""
+    tok = tokens[i]
+    if tok in CLAUSE_BREAKS:
+        return True
+    return tok in _COORDINATORS and i + 1 < len(tokens) and tokens[i + 1] in FINITE_PAST
 
 
 def clause_bounds(tokens: Sequence[str], index: int) -> tuple[int, int]:
     """The first and last token index of the clause around `index` (inclusive)."""
     start = index
-    while start > 0 and tokens[start - 1] not in CLAUSE_BREAKS:
+    while start > 0 and not _is_break(tokens, start - 1):
         start -= 1
     end = index
-    while end < len(tokens) - 1 and tokens[end + 1] not in CLAUSE_BREAKS:
+    while end < len(tokens) - 1 and not _is_break(tokens, end + 1):
         end += 1
     return start, end
 
@@ -50,23 +68,37 @@ def scope_status(
     """'negated', 'hypothetical' or 'actual' for a cue on tokens first..head, and the deciding token."""
     c_start, c_end = clause_bounds(tokens, head)
     left = max(c_start, min(first, head) - WINDOW_BEFORE)
-    right = min(c_end, head + WINDOW_AFTER)
+    # a negator after the cue ("sloeg me niet") only counts when the cue opens with a finite verb;
+    # after a noun or participle ("bedreigingen uitte en niet akkoord ging") it belongs to another verb
+    verb_first = tokens[first] in FINITE_PAST or _FINITE_DREIG.match(tokens[first]) is not None
+    right = min(c_end, head + WINDOW_AFTER) if verb_first or act else head
     for i in range(left, right + 1):
         if skip_inside and first <= i <= head:
             continue
-        if _negator_at(tokens, i):
+        if _negator_at(tokens, i) and not _in_condition(tokens, c_start, i, first):
             return "negated", i
     if act:
+        finite = tokens[first] in FINITE_PAST
         for i in range(left, right + 1):
             if first <= i <= head and tokens[i] not in ("bijna", "haast", "zou", "zouden"):
                 continue
+            if finite and tokens[i] in _MODAL_HYPOTHETICAL and i < first:
+                continue  # "hij dreigde en sloeg toen": the blow is told as done
             if tokens[i] in HYPOTHETICAL or (
                 i + 1 < len(tokens) and (tokens[i], tokens[i + 1]) in _HYPOTHETICAL_PAIRS
             ):
                 return "hypothetical", i
-        if _had_kunnen(tokens, c_start, c_end):
+        if not finite and _had_kunnen(tokens, c_start, c_end):
             return "hypothetical", None
     return "actual", None
+
+
+_CONDITIONALS = frozenset({"als", "indien", "wanneer", "zolang", "tenzij", "mits"})
+
+
+def _in_condition(tokens: Sequence[str], start: int, neg: int, first: int) -> bool:
+    """'als ik die vergunning niet krijg, ...': the negation belongs to the condition, not to the cue after it."""
+    return neg < first and any(tokens[j] in _CONDITIONALS for j in range(start, neg))
 
 
 def _had_kunnen(tokens: Sequence[str], start: int, end: int) -> bool:

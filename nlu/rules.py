@@ -197,6 +197,7 @@ class RuleAnalyzer:
                              m.end(), cue.reason, in_quote)
                 )  # fmt: skip
         evidence.sort(key=lambda e: e.start)
+        evidence = _drop_consequence_threats(evidence, folded)
         entities = self._entities(text, folded, tokens, starts, evidence, quotes, doc)
         return Analysis(text, folded, tokens, tuple(marks), tuple(evidence), entities)
 
@@ -326,6 +327,33 @@ class RuleAnalyzer:
                 found.append((m.start(1), m.end(1), text[m.start(1) : m.end(1)].strip()))
         found.sort()
         return tuple(q for _, _, q in found), [(s, e) for s, e, _ in found]
+
+
+_BARE_THREAT = re.compile(r"(?:ge)?(?:be)?dreig(?:de|den|t|en|d|end|ende|ement|ementen)?$")
+_OTHER_ACTION = ("suicide", "consequences", "blackmail")
+
+
+def _drop_consequence_threats(evidence: list[Evidence], folded: str) -> list[Evidence]:
+    """A bare 'dreigde' whose object is a complaint, the media or suicide is no threat of harm by itself.
+
+    "Hij dreigde met een klacht" is dreigen met nadelige gevolgen; "dreigde met zelfmoord" a suicide threat.
+    The dreig-word stays a threat when the same sentence has no such object.
+    """
+    out = []
+    for ev in evidence:
+        if ev.cue == "threat" and ev.status == "actual" and _BARE_THREAT.match(ev.text.lower().strip()):
+            sentence_end = len(folded)
+            for mark in ".!?;":
+                pos = folded.find(mark, ev.end)
+                if pos != -1:
+                    sentence_end = min(sentence_end, pos)
+            if any(
+                other.cue in _OTHER_ACTION and ev.end <= other.start < min(sentence_end, ev.end + 60)
+                for other in evidence
+            ):
+                continue
+        out.append(ev)
+    return out
 
 
 def _token_range(
