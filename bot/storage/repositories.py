@@ -174,9 +174,11 @@ class SqlDeliveryLog:
             insert(DeliveryRow)
             .values(channel=channel, delivery_id=delivery_id, created_at=now, response=response)
             .on_conflict_do_nothing(index_elements=["channel", "delivery_id"])
+            .returning(DeliveryRow.delivery_id)
         )
-        result = self.session.execute(stmt)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        # The database's own answer: a row comes back only when this insert created it. (rowcount is -1
+        # for INSERT ... ON CONFLICT DO NOTHING on some PostgreSQL drivers, so it cannot be trusted.)
+        return self.session.execute(stmt).first() is not None
 
     def purge_before(self, when: datetime) -> int:
         result = self.session.execute(delete(DeliveryRow).where(DeliveryRow.created_at < when))

@@ -37,6 +37,12 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 CHAT_TEXT_KEYS = ("chat_error", "chat_offline", "chat_signed_out")
+MAX_BODY_BYTES = 64 * 1024  # a chat message is at most 4,000 characters; nothing we accept is larger
+
+
+def clean_text(text: str) -> str:
+    """Text as stored: without NUL bytes and lone surrogates (which no database or channel can carry)."""
+    return "".join(ch for ch in text if ch != "\x00" and not 0xD800 <= ord(ch) <= 0xDFFF)
 
 
 def load_web_texts(settings: Settings) -> dict[str, str]:
@@ -48,8 +54,10 @@ class ChatIn(BaseModel):
     """One message of the signed-in person (who it is comes from the session or bearer token, never the body)."""
 
     text: str = Field(description="What the user typed (at most 4,000 characters)")
-    message_id: str = Field(min_length=1, max_length=200, description="Client id of this message, for dedup")
-    in_reply_to: str | None = Field(default=None, max_length=64, description="prompt_id of a pressed button")
+    message_id: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._:\-]+$",
+                            description="Client id of this message, for dedup (letters, digits, . _ : -)")
+    in_reply_to: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9._:\-]+$",
+                                    description="prompt_id of a pressed button")
 
 
 class ReplyOut(BaseModel):
@@ -97,6 +105,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(reports_router(container, auth, texts))
     app.include_router(backoffice_router(container, auth, pages))
     allowed_origins = {_origin(settings.base_url)}
+    https = settings.base_url.startswith("https://")
 
     @app.middleware("http")
     async def same_origin_only(request: Request, call_next: Any) -> Response:
@@ -109,12 +118,21 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                 if request.url.path.startswith("/api/"):
                     return JSONResponse(status_code=403, content={"detail": texts["forbidden_origin_text"]})
                 return pages.message(request, "forbidden_origin_title", "forbidden_origin_text", 403)
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return JSONResponse(status_code=413, content={"detail": texts["body_too_large"]})
         response: Response = await call_next(request)
-        if response.headers.get("content-type", "").startswith("text/html") and not request.url.path.startswith(
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("X-Frame-Options", "DENY")
+        if https:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if headers.get("content-type", "").startswith("text/html") and not request.url.path.startswith(
                 ("/docs", "/redoc")):
-            response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
-            response.headers.setdefault("X-Content-Type-Options", "nosniff")
-            response.headers.setdefault("Referrer-Policy", "same-origin")
+            headers.setdefault("Content-Security-Policy", PAGE_CSP)
+        if request.url.path.startswith(("/api/", "/beheer")):
+            headers.setdefault("Cache-Control", "no-store")
         return response
 
     @app.exception_handler(RequestValidationError)
@@ -182,7 +200,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         msg = IncomingMessage(
             channel="web",
             user=principal.id,
-            text=body.text,
+            text=clean_text(body.text),
             delivery_id=f"{principal.id}:{body.message_id}",
             in_reply_to=body.in_reply_to,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Iterator
@@ -205,3 +206,37 @@ def test_the_access_log_never_shows_sign_in_tokens_or_query_strings() -> None:
     assert redact_path("/login/oidc?next=/x") == "/login/oidc"
     assert redact_path("/auth/callback?code=secret&state=s") == "/auth/callback"
     assert redact_path("/api/chat") == "/api/chat"
+
+
+@pytest.mark.parametrize("text", ["\ud800", "a\ud800b\udfff", "nul\x00byte", "\u202egnirts\u200d", "😀" * 1000])
+def test_hostile_text_never_answers_500(site: Site, text: str) -> None:
+    with signed_in(site.app, site.url, "demo") as browser:
+        res = browser.post("/api/chat", content=json.dumps({"text": text, "message_id": uuid.uuid4().hex}),
+                           headers={"content-type": "application/json"})
+    assert res.status_code == 200
+
+
+@pytest.mark.parametrize("message_id", ["\x00", "a b", "<script>", "x" * 201, ""])
+def test_a_malformed_message_id_gets_a_dutch_422(site: Site, message_id: str) -> None:
+    with signed_in(site.app, site.url, "demo") as browser:
+        res = browser.post("/api/chat", json={"text": "hoi", "message_id": message_id})
+    assert res.status_code == 422
+    assert res.json()["detail"].startswith("Het verzoek is niet compleet of niet geldig")
+
+
+def test_a_huge_body_is_refused_before_it_is_read(site: Site) -> None:
+    with signed_in(site.app, site.url, "demo") as browser:
+        res = browser.post("/api/chat", content=b"{" + b" " * (10 * 1024 * 1024) + b"}",
+                           headers={"content-type": "application/json"})
+    assert res.status_code == 413
+    assert res.json()["detail"].startswith("Het verzoek is te groot")
+
+
+def test_every_response_carries_security_headers(site: Site) -> None:
+    with signed_in(site.app, site.url, "demo") as browser:
+        for path in ("/", "/api/me", "/healthz", "/static/meldbot.css"):
+            headers = browser.get(path).headers
+            assert headers["x-content-type-options"] == "nosniff"
+            assert headers["referrer-policy"] == "no-referrer"
+            assert headers["x-frame-options"] == "DENY"
+        assert browser.get("/api/me").headers["cache-control"] == "no-store"

@@ -138,3 +138,35 @@ def test_nul_bytes_are_removed_and_the_rest_kept(container: Container) -> None:
     with container.session_factory() as s:
         row = s.scalars(select(ConversationRow)).one()
     assert row.state["draft"]["description"] == "hij schold me uit aan de balie"
+
+
+def test_the_same_message_from_20_threads_at_once_is_one_turn_with_one_answer(container: Container) -> None:
+    chat = ChatHarness(container.chat.handle)
+    chat.say("Hallo")
+    chat.say("klant aan de balie werd boos en schold")
+    barrier = threading.Barrier(20)
+    answers: list[tuple[str, ...]] = []
+    errors: list[BaseException] = []
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            outcome = container.chat.handle(IncomingMessage("web", "demo", "dubbel verstuurd", delivery_id="same"))
+            answers.append(tuple(r.text for r in outcome.replies))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(set(answers)) == 1
+    assert len(answers) == 20
+    with container.session_factory() as s:
+        row = s.scalars(select(ConversationRow)).one()
+        deliveries = s.scalar(select(func.count()).select_from(DeliveryRow).where(DeliveryRow.delivery_id == "same"))
+    assert row.state["draft"]["description"].count("dubbel verstuurd") == 1
+    assert row.version == 3
+    assert deliveries == 1
