@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 NODE_TOOLS := tests/node/node_modules/.package-lock.json
+MODEL := .meldbot/model.trained
 
 .PHONY: run chat test lint install bench
 
@@ -20,10 +21,15 @@ install: $(STAMP)
 $(NODE_TOOLS): tests/node/package-lock.json
 	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 
-run: $(STAMP)
+# The Dutch understanding is trained once at installation (with a progress bar), never on first serve.
+$(MODEL): $(STAMP) $(wildcard data/training/*.yml)
+	$(BIN)/meldbot train
+	touch $(MODEL)
+
+run: $(STAMP) $(MODEL)
 	$(BIN)/meldbot serve --invite demo --invite mgr --invite coord
 
-chat: $(STAMP)
+chat: $(STAMP) $(MODEL)
 	$(BIN)/meldbot chat
 
 test: $(STAMP) $(NODE_TOOLS)

@@ -31,6 +31,9 @@ def _settings() -> Settings:
 def _logging(verbose: bool = False) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Quiet while idle: the scheduler's every-tick lines and the migration steps are not news.
+    for noisy in ("apscheduler", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 @app.command()
@@ -69,7 +72,10 @@ def serve(
         console.print("Inloglinks (één keer te gebruiken, 24 uur geldig):")
         for employee_id, name, url in links:
             console.print(f"  {name} ({employee_id}): {url}", soft_wrap=True)
-    console.print(f"meldbot luistert op http://{host}:{port}/  (API-documentatie: /docs)")
+    if workers > 1:
+        console.print(f"meldbot start {workers} processen op http://{host}:{port}/  (API-documentatie: /docs)")
+    else:  # the app itself says so once the port accepts connections
+        os.environ["MELDBOT_ANNOUNCE"] = "1"
     for key, value in overrides.items():  # the workers build their own Settings from the environment
         os.environ[f"MELDBOT_{key.upper()}"] = str(value)
     uvicorn.run("bot.web.app:create_app", factory=True, host=host, port=port, workers=workers,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import logging
+import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
@@ -85,15 +89,18 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         for ch in channels:
             await ch.start()
         background = _start_background(container, channels)
+        announcer = asyncio.create_task(_announce(settings)) if os.environ.get("MELDBOT_ANNOUNCE") else None
         try:
             yield
         finally:
+            if announcer is not None:
+                announcer.cancel()
             if background is not None:
                 background.shutdown()
             for ch in reversed(channels):
                 await ch.stop()
 
-    app = FastAPI(title="meldbot", version="0.1.0", lifespan=lifespan,
+    app = FastAPIOffline(title="meldbot", version="0.1.0", lifespan=lifespan,
                   description="Meld agressie en intimidatie door burgers in een kort Nederlands gesprek.")
     app.state.container = container
     app.state.auth = auth
@@ -209,6 +216,20 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                             for r in outcome.replies]}
 
     return app
+
+
+async def _announce(settings: Settings) -> None:
+    """Print 'luistert op' once the port accepts connections (uvicorn binds after the app has started)."""
+    for _ in range(200):
+        try:
+            _reader, writer = await asyncio.open_connection(settings.host, settings.port)
+        except OSError:
+            await asyncio.sleep(0.05)
+            continue
+        writer.close()
+        sys.stdout.write(f"meldbot luistert op http://{settings.host}:{settings.port}/  (API-documentatie: /docs)\n")
+        sys.stdout.flush()
+        return
 
 
 def _origin(url: str) -> str:

@@ -121,4 +121,7 @@ def test_health_page_and_openapi_are_served(server: Server) -> None:
         assert "textContent" in script
         assert "innerHTML" not in script.replace("never innerHTML", "")
         assert "/api/chat" in client.get("/openapi.json").json()["paths"]
-        assert client.get("/docs").status_code == 200
+        docs = client.get("/docs")
+        assert docs.status_code == 200
+        assert "cdn.jsdelivr.net" not in docs.text  # the Swagger UI assets come from the installed package
+        assert client.get("/favicon.ico").status_code == 200
