@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +60,28 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+@contextmanager
+def _file_lock(engine: Engine) -> Iterator[None]:
+    """On a SQLite file: one process (or thread) at a time migrates, through a lock file beside it."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or database in (None, "", ":memory:"):
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (safe to call from several processes at once)."""
+    with _file_lock(engine):
+        _migrate(engine)
+
+
+def _migrate(engine: Engine) -> None:
     cfg = alembic_config(engine)
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from bot.domain.model import Organisation
 from bot.storage.orm import EmployeeRow, TeamRow
 from bot.storage.repositories import SqlIdentities
 
+_SYNC_LOCK = 7305_0002  # pg_advisory_xact_lock key: one process at a time copies the organisation
+
 
 def sync_organisation(session: Session, org: Organisation, now: datetime) -> None:
-    """Upsert teams and employees; register Teams (aadObjectId) and Telegram ids given in the file."""
+    """Upsert teams and employees; register Teams (aadObjectId) and Telegram ids given in the file.
+
+    Several workers start at once on an empty database: on PostgreSQL they take turns (a lock held until
+    the caller commits), so no two of them insert the same team.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _SYNC_LOCK})
     for team in org.teams:
         session.merge(TeamRow(id=team.id, name=team.name, manager_id=team.manager_id))
     for emp in org.employees:
