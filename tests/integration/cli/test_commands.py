@@ -48,3 +48,21 @@ def test_export_of_an_empty_database_is_valid_json_and_csv(env: Path) -> None:
     assert json.loads(result.output) == []
     result = CliRunner().invoke(app, ["export", "--format", "csv"])
     assert result.output.startswith("reference,created_at,")
+
+
+def test_invite_prints_a_single_use_link_and_audit_shows_who_did_what(env: Path) -> None:
+    result = CliRunner().invoke(app, ["invite", "mgr"])
+    assert result.exit_code == 0, result.output
+    link = result.output.split()[-1]
+    assert link.startswith("http://127.0.0.1:8000/login/")
+    assert "Linda Jansen" in result.output
+    assert CliRunner().invoke(app, ["invite", "niemand"]).exit_code == 1
+    audit = CliRunner().invoke(app, ["audit", "--json"])
+    assert audit.exit_code == 0, audit.output
+    lines = [json.loads(line) for line in audit.output.splitlines()]
+    assert [(x["actor"], x["action"], x["details"]) for x in lines] == [
+        ("cli", "sign_in_link_created", {"employee": "mgr"})]
+    assert link.rsplit("/", 1)[1] not in audit.output
+    assert CliRunner().invoke(app, ["audit", "--person", "demo", "--json"]).output == ""
+    table = CliRunner().invoke(app, ["audit", "--report", "MLD-2026-00001"])
+    assert "Geen regels gevonden." in table.output
