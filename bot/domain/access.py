@@ -36,7 +36,8 @@ class Permission(StrEnum):
     MESSAGE = "message"  # a message to the reporter
     BACKOFFICE = "backoffice"  # the back-office pages
     FIGURES = "figures"  # steering figures
-    EXPORT = "export"  # export of all reports
+    EXPORT = "export"  # export of all reports, with everything in them
+    TEAM_EXPORT = "team_export"  # the minimum data set without names, of the teams one may see
 
 
 REPORT_BOUND = frozenset({Permission.READ, Permission.ADD, Permission.AANGIFTE, Permission.EVIDENCE,
@@ -81,7 +82,7 @@ def may(org: Organisation, person: Employee | None, permission: Permission, repo
         return report is not None and permission in _BY_RELATION[relation(org, person, report)]
     if permission is Permission.REPORT:
         return True
-    if permission in (Permission.BACKOFFICE, Permission.FIGURES):
+    if permission in (Permission.BACKOFFICE, Permission.FIGURES, Permission.TEAM_EXPORT):
         return Role.COORDINATOR in roles or bool(managed_teams(org, person))
     if permission is Permission.EXPORT:
         return Role.COORDINATOR in roles

@@ -89,7 +89,9 @@ class ReportCounterRow(Base):
 
 class ReportRow(Base):
     __tablename__ = "reports"
-    __table_args__ = (Index("ix_reports_status_created", "status", "created_at"),)
+    __table_args__ = (Index("ix_reports_status_created", "status", "created_at"),
+                      Index("ix_reports_created_at", "created_at"),
+                      Index("ix_reports_team_created", "team_id", "created_at"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     reference: Mapped[str] = mapped_column(String(32), unique=True)
     reporter_id: Mapped[str] = mapped_column(String(64), index=True)

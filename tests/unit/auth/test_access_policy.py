@@ -26,6 +26,8 @@ TABLE: list[tuple[str, Permission, bool]] = [
     ("demo", P.REPORT, True), ("demo", P.READ, True), ("demo", P.ADD, True), ("demo", P.AANGIFTE, True),
     ("demo", P.EVIDENCE, True), ("demo", P.ACT, False), ("demo", P.MESSAGE, False),
     ("demo", P.BACKOFFICE, False), ("demo", P.FIGURES, False), ("demo", P.EXPORT, False),
+    ("demo", P.TEAM_EXPORT, False), ("mgr", P.TEAM_EXPORT, True), ("mgr2", P.TEAM_EXPORT, True),
+    ("coord", P.TEAM_EXPORT, True), ("noor", P.TEAM_EXPORT, False),
     ("noor", P.REPORT, True), ("noor", P.READ, False), ("noor", P.ADD, False), ("noor", P.AANGIFTE, False),
     ("noor", P.EVIDENCE, False), ("noor", P.ACT, False), ("noor", P.MESSAGE, False),
     ("noor", P.BACKOFFICE, False), ("noor", P.EXPORT, False),

@@ -24,10 +24,15 @@ def upgrade() -> None:
         batch_op.create_index('ix_report_clocks_open_due', ['acknowledged_at', 'due_at'], unique=False)
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.create_index('ix_reports_status_created', ['status', 'created_at'], unique=False)
+        # Figures and exports select reports by period, per team.
+        batch_op.create_index('ix_reports_created_at', ['created_at'], unique=False)
+        batch_op.create_index('ix_reports_team_created', ['team_id', 'created_at'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.drop_index('ix_reports_team_created')
+        batch_op.drop_index('ix_reports_created_at')
         batch_op.drop_index('ix_reports_status_created')
     with op.batch_alter_table('report_clocks', schema=None) as batch_op:
         batch_op.drop_index('ix_report_clocks_open_due')
