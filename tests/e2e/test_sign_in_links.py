@@ -237,6 +237,6 @@ def test_every_response_carries_security_headers(site: Site) -> None:
         for path in ("/", "/api/me", "/healthz", "/static/meldbot.css"):
             headers = browser.get(path).headers
             assert headers["x-content-type-options"] == "nosniff"
-            assert headers["referrer-policy"] == "no-referrer"
+            assert headers["referrer-policy"] == "same-origin"
             assert headers["x-frame-options"] == "DENY"
         assert browser.get("/api/me").headers["cache-control"] == "no-store"
