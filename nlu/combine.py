@@ -49,6 +49,8 @@ _SEVERITY_RANK = {"verbaal": 0, "bedreiging": 1, "fysiek": 2}
 _THREAT_CUES = ("threat", "death_threat", "intimidation", "stalking", "doxing", "blackmail", "suicide")
 _ACT_CUES = ("physical", "throw", "block", "vandalism", "sexual_touch")
 _VERBAL_CUES = ("insult", "humiliation", "discrimination", "consequences", "sexual_remark")
+# words that name verbal aggression itself (a complaint or "de burgemeester" alone does not)
+_STRONG_VERBAL_CUES = ("insult", "humiliation", "discrimination", "sexual_remark")
 # which evidence explains a primary form best, strongest first
 _EXPLAIN_ORDER = {
     "fysiek": ("physical", "throw", "block", "vandalism", "sexual_touch"),
@@ -67,7 +69,9 @@ class CombineParams:
     verbal_boost: float = 0.3  # added to P(verbaal) when only verbal cues (insults, ...) were found
     denied_act_factor: float = 0.25  # P(fysiek) times this when physical acts are only denied or hypothetical
     weapon_verbal_factor: float = 0.3
-    uncued_factor: float = 1.0  # P(fysiek), P(bedreiging) times this without act or threat cue (lower cost recall)
+    uncued_factor: float = 1.0  # P(fysiek), P(bedreiging) times this without any act, threat or verbal cue
+    verbal_only_factor: float = 0.35  # P(fysiek), P(bedreiging) times this when only insults etc. were found
+    cued_verbal_factor: float = 0.35  # P(verbaal) times this when a real act or threat was found
     abcd_weight: float = 0.5  # weight of the ABCD model when choosing the (primary, ABCD) pair
     instrumental_weight: float = 0.25  # how much chantage/suicide evidence moves a threat from D to C or A
     consequences_weight: float = 0.0  # how much P(threat of adverse consequences) moves verbal anger to C
@@ -127,10 +131,15 @@ def adjust_primary(probs: dict[str, float], analysis: Analysis, params: CombineP
         p["bedreiging"] += params.threat_boost
     if analysis.entities.weapon:
         p["verbaal"] *= params.weapon_verbal_factor
-    elif not acts and not threats:
-        # no words for a deed or a threat: the model alone may not make it one with confidence
-        p["fysiek"] *= params.uncued_factor
-        p["bedreiging"] *= params.uncued_factor
+    elif acts or threats:
+        # words for a real deed or threat: the insults around them do not make it verbal
+        p["verbaal"] *= params.cued_verbal_factor
+    else:
+        # no words for a deed or a threat: the model alone may not make it one with confidence, least of all
+        # when the text names the insults, humiliation or remarks that were made
+        factor = params.verbal_only_factor if analysis.actual(*_STRONG_VERBAL_CUES) else params.uncued_factor
+        p["fysiek"] *= factor
+        p["bedreiging"] *= factor
         if analysis.actual(*_VERBAL_CUES):
             p["verbaal"] += params.verbal_boost
     return _normalise(p)

@@ -47,7 +47,7 @@ FINITE_PAST = frozenset({
 })  # fmt: skip
 WEAPONS = (
     r"mes|messen|zakmes|keukenmes|stanleymes|broodmes|schaar|stok|wandelstok|knuppel|honkbalknuppel|wapen|"
-    r"wapens|vuurwapen|steekwapen|pistool|revolver|geweer|hamer|schroevendraaier|boksbeugel|bijl|machete|"
+    r"wapens|vuurwapen|vuurwapens|steekwapen|pistool|pistolen|revolver|geweer|geweren|hamer|schroevendraaier|boksbeugel|bijl|machete|"
     r"pepperspray|traangas|vuurwerk|taser|stroomstootwapen|zwaard|kapmes|ijzeren staaf|breekijzer|koevoet"
 )
 
@@ -62,6 +62,8 @@ class Cue:
     act: bool  # a physical act: hypotheticals ("bijna", "zou") cancel it, as negations do
     reason: str  # Dutch, for the explanation: "er werd gedreigd"
     patterns: tuple[str, ...]
+    # the patterns hold their own negation ("komt niet veilig thuis"): a negator inside the match denies nothing
+    skip_inside: bool = False
 
 
 CUES: tuple[Cue, ...] = (
@@ -96,8 +98,12 @@ CUES: tuple[Cue, ...] = (
             r"(?:breng|bring|brengt) (?:ik )?(?:mezelf|mijzelf|zichzelf) om|mezelf (?:iets|wat) aan(?:doen)?|"
             r"(?:spring|springt|springen) (?:ik |hij |ze )?(?:voor de trein|van (?:het|de) (?:dak|brug|"
             r"flat))|"
-            r"voor de trein|hang (?:ik )?me op|wil niet meer leven|niet meer (?:verder )?leven|"
+            r"voor de trein|hang (?:ik )?me op|"
             r"(?:op )?(?:jouw|uw|jullie) geweten|mijn dood (?:is|op)|dan ben ik er niet meer",
+            r"(?:zich|zichzelf) (?:iets|wat) (?:zou )?aan(?:doen| zou doen| te doen)?|"
+            r"net zo goed dood|"
+            r"van (?:het|de|een) (?:dak|brug|flat|balkon) (?:\w+ )?(?:spring|springt|springen|af)|"
+            r"afscheidsbrief|mijn doodvonnis|(?:ik )?neem afscheid",
         ),
     ),
     Cue(
@@ -177,7 +183,6 @@ CUES: tuple[Cue, ...] = (
             r"komen) (?:er )?(?:klappen|doden|gewonden)|"
             r"je weet niet wat (?:je|er) (?:\w+ ){0,2}(?:te wachten staat|gebeurt|overkomt)|let (?:maar|jij maar|"
             r"u maar)? ?op|dat zal je (?:nog )?(?:berouwen|bezuren)|je zult (?:ervan|er van) lusten|"
-            r"je kent me (?:nog )?niet|je bent (?:nog )?niet van me af|(?:komt|kom) niet veilig thuis|"
             r"(?:moet|moeten) (?:\w+ ){0,2}oppassen|ik krijg (?:jou|je|jullie|u) (?:nog )?(?:wel)?|"
             r"(?:we|wij|ik) (?:gaan|ga|zullen|zal) (?:je|jou|u|jullie) onthouden|"
             r"(?:ik )?kom (?:wel )?(?:effe |even |eens )?langs om|zorg (?:maar )?dat je weg (?:komt|bent)|"
@@ -194,19 +199,47 @@ CUES: tuple[Cue, ...] = (
         ),
     ),
     Cue(
+        "threat",
+        "bedreigen",
+        "bedreiging",
+        False,
+        "er werd gedreigd",
+        (
+            r"je kent me (?:nog )?niet|je bent (?:nog )?niet van me af|(?:komt|kom) niet veilig thuis|"
+            r"(?:kan|kun|kunnen) (?:\w+ ){0,2}niet (?:in)?staan voor (?:mijn|m'n|mn|zijn|haar|onze) "
+            r"(?:vrienden|jongens|familie|broers|neven|maten)",
+        ),
+        skip_inside=True,
+    ),
+    Cue(
+        "suicide",
+        "dreigen_zelfdoding",
+        "bedreiging",
+        False,
+        "er werd gedreigd met zelfdoding",
+        (
+            r"wil niet meer leven|niet meer (?:verder )?leven|(?:niet meer verder wil|wil (?:\w+ )?niet meer "
+            r"verder)(?! met)",
+        ),
+        skip_inside=True,
+    ),
+    Cue(
         "intimidation",
         "intimidatie",
         "bedreiging",
         False,
         "er werd geïntimideerd",
         (
-            r"intimiderend|intimideerde|intimideren|intimidatie|geintimideerd|imponeren",
+            r"intimiderend\w*|intimideer\w*|intimideren|intimidatie|geintimideerd|imponeren",
+            r"(?:klom|sprong|klommen|sprongen) (?:\w+ ){0,2}over (?:de |het )?(?:balie|tafel|toonbank|bureau|"
+            r"loket)",
             r"(?:kwam|ging|stond|bleef) (?:\w+ ){0,3}(?:vlak|dicht|heel dicht|pal|neus aan neus|centimeters) "
             r"(?:\w+ ){0,2}(?:voor|bij|achter|naast|boven|over) (?:me|mij|mijn|haar|hem)",
             r"boog (?:zich )?(?:\w+ ){0,2}over (?:de balie|het bureau|de tafel|mij|me)|"
-            r"(?:sloeg|bonkte|beukte|ramde|bonsde|timmerde|sloeg hard) (?:\w+ ){0,4}op (?:de |"
+            r"(?:sloeg|bonkte|beukte|ramde|bonsde|timmerde|sloeg hard) (?:\w+ ){0,4}(?:op|tegen) (?:de |"
             r"het )?(?:tafel|balie|"
-            r"bureau|toonbank|loket|raam|ruit|deur)|vuisten? (?:\w+ )?gebald|balde (?:zijn|haar|de) vuist|"
+            r"bureau|toonbank|loket|raam|ruit|ramen|deur|deuren|schuifdeur|schuifdeuren|glas)|"
+            r"vuisten? (?:\w+ )?gebald|balde (?:zijn|haar|de) vuist|"
             r"(?:sloeg|smeet|gooide|trapte) (?:de )?deur (?:hard )?dicht|bleef (?:me |mij )?(?:aan)?staren|"
             r"kwam (?:\w+ ){0,2}op (?:me|mij|ons) af|dreigend (?:op|naar)|achter (?:me|mij) aan",
         ),
@@ -220,11 +253,13 @@ CUES: tuple[Cue, ...] = (
         (
             r"chantage|chanteren|chanteerde|chanteert|gechanteerd|afpersing|afpersen|afgeperst",
             r"tenzij|anders (?:zet|zal|ga|kom|maak|vertel|stuur|laat|zorg) (?:ik|hij|ze|zij)|"
+            r"(?:zou|zal|is) (?:\w+ ){0,2}(?:jammer|zonde) (?:\w+ )?(?:zijn|wezen)? ?als|"
             r"(?:aan|naar) (?:jouw|je|uw|mijn|haar|zijn) (?:leidinggevende|baas|werkgever|man|vrouw|partner) "
             r"(?:\w+ ){0,3}(?:vertelt|vertellen|stuurt|sturen|laat weten)",
             r"(?:viral|online|openbaar) (?:\w+ ){0,4}(?:als|tenzij)",
             # a threat to reveal or report something, tied to a condition in the same sentence
             r"(?:vertel\w*|rondvertel\w*|doorstu\w*|stuur|stuurt|sturen|verspreid\w*|openbaar|publiceer\w*|"
+            r"(?:gaat|ga|gaan) (?:\w+ ){0,2}melden|ontmasker\w*|"
             r"online zet\w*|laat weten|laten weten|zeg ik|meld ik|deel ik|laat ik zien|post ik|zet ik)"
             r"[^.!?]{0,80}?(?<!\w)(?:als|tenzij)(?!\w)",
             r"(?<!\w)(?:als|tenzij)(?!\w)[^.!?]{0,80}?(?:vertel\w*|rondvertel\w*|doorstu\w*|stuur ik|"
@@ -319,7 +354,9 @@ CUES: tuple[Cue, ...] = (
             r"(?:tegen (?:me|mij|hem|haar|ons) (?:aan ?reed|aanreed))|(?:aan ?te rijden|(?:op)?zettelijk aan ?gereden|"
             r"met (?:zijn|haar|de) (?:auto|wagen|bus|scooter|brommer|bromfiets|fiets) (?:\w+ ){0,3}(?:tegen|op|"
             r"in op) )|"
-            r"poging (?:tot )?(?:doodslag|zware mishandeling|moord)|(?:hield|hielden|houdt) (?:\w+ ){0,4}onder schot",
+            r"poging (?:tot )?(?:doodslag|zware mishandeling|moord)|(?:hield|hielden|houdt) (?:\w+ ){0,6}onder schot",
+            r"(?:vuist|knie|elleboog|stomp|trap|schop|klap) (?:\w+ ){0,2}(?:in|op|tegen) (?:mijn|m'n|mn|zijn|haar) "
+            r"(?:zij|zij\.|" + BODY + r")|probeerde (?:\w+ ){0,4}te (?:wurgen|slaan|stikken|verstikken)",
         ),
     ),
     Cue(
@@ -358,7 +395,8 @@ CUES: tuple[Cue, ...] = (
         (
             r"(?:hield|hielden|houdt) (?:\w+ ){0,4}vast|vastgehouden|(?:hield|hielden) (?:me|mij|"
             r"ons) tegen|"
-            r"versperde|versperden|blokkeerde|blokkeerden|versperd|geblokkeerd|ingesloten|opgesloten|insloot|"
+            r"(?:versperde|versperden|blokkeerde|blokkeerden|blokkeert|verspert) (?:\w+ ){0,3}(?:weg|uitgang|deur|"
+            r"doorgang|pad|gang|ambulance|auto|wagen|bus|me|mij|ons|haar|hem)|versperd|geblokkeerd|ingesloten|opgesloten|insloot|"
             r"opsloot|sloot (?:\w+ ){0,3}op|(?:deur|hek|poort) (?:\w+ ){0,3}op slot|"
             r"(?:liet|lieten) (?:me|mij|haar|ons) (?:\w+ )?(?:niet|nergens) (?:gaan|weg|door|eruit|"
             r"los|langs)|"
@@ -381,8 +419,9 @@ CUES: tuple[Cue, ...] = (
             r"vernield|vernielde|vernielden|vernielen|vernieling|gesloopt|sloopte|beschadigd|beschadigde|"
             r"ingetrapt|ingeslagen|bekrast|bekraste|lek gestoken|lekgestoken|kapotgemaakt|kapotgeslagen|"
             r"kapotgetrapt|kapotgegooid|omver gegooid|omvergegooid|omgegooid|omgeschopt|"
-            r"kapot (?:gemaakt|geslagen|"
-            r"getrapt|gegooid)|(?:sloeg|trapte|schopte|gooide|maakte|smeet) (?:\w+ ){0,6}kapot|graffiti|"
+            r"(?<!gezin\x20)(?<!leven\x20)(?<!huwelijk\x20)kapot (?:gemaakt|geslagen|"
+            r"getrapt|gegooid)|(?:sloeg|trapte|schopte|gooide|maakte|smeet) (?:\w+ ){0,6}(?:kapot|stuk)|graffiti|"
+            r"stukgeslagen|stuk geslagen|aan diggelen|"
             r"beklad|"
             r"maar wel (?:\w+ ){0,8}kapot",
         ),
@@ -427,7 +466,7 @@ CUES: tuple[Cue, ...] = (
             r"neger|negers|nikker|zwartje|makak|apen|aap|terug naar (?:je|jouw|uw) (?:eigen )?land|"
             r"(?:jouw|jullie|uw) soort|(?:jouw|jullie) volk|hoofddoek|moslim|moslims|jood|joden|homo|flikker|"
             r"mietje|marokkaan|marokkanen|turk|turken|buitenlander|buitenlanders|allochtoon|allochtonen|"
-            r"asielzoekers|kutmarokkaan|bruine|zwarte",
+            r"asielzoekers|kutmarokkaan|bruine|zwarte|\w+zwarte|zulu\w*",
         ),
     ),
     Cue(
@@ -462,6 +501,12 @@ CUES: tuple[Cue, ...] = (
             r"verhief|tekeer|uitgevaren|uitvallen|viel uit|beledig\w*|grof|grove|onbeschoft\w*|boos|"
             r"kwaad|woedend|"
             r"stelletje|rot (?:toch )?op|opgerot|opzouten|donder op|flikker op|hoge toon|toon",
+            r"mafkees|schooier\w*|zwerver\w*|a\.?c\.?a\.?b|all cops are bastards|mierenneuker\w*|clown\w*|"
+            r"f\*cking|rotte vis|hitler|gestapo|ambtenaartje\w*|nepagent\w*|neppolitie|lafaard\w*|"
+            r"\w+gescholden|(?!kwijt)\w+scheld\w*|scheldpartij\w*|uitgemaakt (?:voor|als)|de volle laag|"
+            r"verbale? (?:agressie|geweld|agressief)|verbaal (?:agressief|geweld)|middelvinger|obscene gebaren|"
+            r"(?:onbetrouwbaar|corrupt) (?:\w+ )?genoemd|(?:noemde|noemden) (?:me|mij|hem|haar|ons|de \w+) "
+            r"(?:een )?\w+",
         ),
     ),
     Cue(
@@ -488,10 +533,19 @@ CUES: tuple[Cue, ...] = (
         (
             r"huilde|huilen|huilend|in tranen|wanhopig|radeloos|ten einde raad|ik ben (?:niks|niets) waard|"
             r"(?:ik ben|ben ik) (?:een )?(?:mislukkeling|waardeloos|nutteloos)|zichzelf|mezelf|op zichzelf|"
-            r"kan (?:het )?niet meer|stortte in|ingestort|emotioneel|overstuur|eigen schuld|mijn eigen fout|"
+            r"stortte in|ingestort|emotioneel|overstuur|eigen schuld|mijn eigen fout|"
             r"zie het niet meer zitten|moeilijke (?:financiele )?situatie|(?:diep|hoog) in de schulden|"
             r"geen uitweg|wanhoop|machteloos|in paniek",
         ),
+    ),
+    Cue(
+        "despair",
+        None,
+        None,
+        False,
+        "de boosheid was vooral op zichzelf gericht",
+        (r"kan (?:het )?niet meer",),
+        skip_inside=True,
     ),
 )
 

@@ -14,7 +14,10 @@ HYPOTHETICAL = frozenset({
     "bijna", "haast", "alsof", "zou", "zouden", "dreigde", "dreigden", "dreigt", "dreigen", "leek", "leken",
     "mocht", "misschien",
 })  # fmt: skip
-_HYPOTHETICAL_PAIRS = frozenset({("bang", "dat"), ("angst", "dat"), ("als", "of"), ("net", "niet")})
+_HYPOTHETICAL_PAIRS = frozenset({
+    ("bang", "dat"), ("angst", "dat"), ("als", "of"), ("net", "niet"), ("dacht", "dat"), ("dachten", "dat"),
+    ("dachten", "hij"), ("dacht", "hij"), ("vreesde", "dat"), ("vreesden", "dat"),
+})  # fmt: skip
 CLAUSE_BREAKS = frozenset({
     ".", "!", "?", ";", ":", ",", "(", ")", '"', "-", "--", "—", "–", "maar", "toen", "omdat", "doordat",
     "nadat",

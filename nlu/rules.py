@@ -182,7 +182,9 @@ class RuleAnalyzer:
                 if first is None or head is None:
                     continue
                 in_quote = any(qs <= m.start() < qe for qs, qe in quote_spans)
-                status, _ = scope_status(tokens, first, head, act=cue.act, skip_inside=cue.name == "block")
+                status, _ = scope_status(
+                    tokens, first, head, act=cue.act, skip_inside=cue.skip_inside or cue.name == "block"
+                )
                 if cue.act and in_quote and status == "actual":
                     status = "hypothetical"  # words spoken, not a deed: a threat
                     evidence.append(
@@ -352,8 +354,28 @@ def _drop_consequence_threats(evidence: list[Evidence], folded: str) -> list[Evi
                 for other in evidence
             ):
                 continue
+        if ev.cue == "blackmail" and ev.status == "actual" and _BARE_ELSE.match(ev.text.lower().strip()):
+            # "anders ga ik naar de pers": an "anders" whose consequence is a complaint, the media or a lawyer
+            sentence_end = len(folded)
+            for mark in ".!?;":
+                pos = folded.find(mark, ev.end)
+                if pos != -1:
+                    sentence_end = min(sentence_end, pos)
+            if any(
+                other.cue == "consequences" and ev.end <= other.start < min(sentence_end, ev.end + 60)
+                for other in evidence
+            ) and not _REVEAL.search(folded[ev.end : sentence_end]):
+                continue
         out.append(ev)
     return out
+
+
+# the generic "anders/tenzij ..." blackmail shape, and the words that make it a threat to expose someone
+_BARE_ELSE = re.compile(r"^(?:anders|tenzij)\b")
+_REVEAL = re.compile(
+    r"\b(?:foto\w*|filmpje\w*|video\w*|opname\w*|screenshot\w*|vertel\w*|baas|werkgever|leidinggevende|"
+    r"partner|man|vrouw|kinderen|adres|online|internet|facebook|viral)\b"
+)
 
 
 def _token_range(

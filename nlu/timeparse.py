@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from nlu.fuzzy import Corrector
 from nlu.result import TimeSpan
 from nlu.textnorm import fold
+from nlu.timespecial import expand_weekday_abbreviations, resolve_special
 
 logger = logging.getLogger(__name__)
 
@@ -350,7 +351,7 @@ def _numeric_date(text: str, today: date) -> date | None:
     day, month = parts[0], parts[1]
     year = parts[2] if len(parts) > 2 else today.year
     if year < 100:
-        year += 2000
+        year += 2000 if year + 2000 <= today.year else 1900  # "31.10.74" is 1974
     try:
         found = date(year, month, day)
     except ValueError:
@@ -573,6 +574,24 @@ def parse_when(text: str, now: datetime, *, tz: str = DEFAULT_TZ) -> TimeSpan | 
     """The interval a Dutch time phrase refers to, relative to `now`; None when the text names no time."""
     zone = ZoneInfo(tz)
     now = now.replace(tzinfo=zone) if now.tzinfo is None else now.astimezone(zone)
+    text = expand_weekday_abbreviations(text)
+    special = resolve_special(text, now, zone, lambda rest: _day_named(rest, now, zone))
+    if special is not None:
+        (start, end), words = special
+        conf = 0.85 if start <= now else 0.3  # an incident in the future: something is off
+        return TimeSpan(text=words, start=start, end=end, confidence=conf)
+    return _parse_rules(text, now, zone)
+
+
+def _day_named(text: str, now: datetime, zone: ZoneInfo) -> date | None:
+    """The single day the rest of a phrase names ("gisteren", "vrijdag"), if it names one."""
+    span = _parse_rules(text, now, zone)
+    if span is None or span.end - span.start > timedelta(days=1):
+        return None
+    return span.start.date()
+
+
+def _parse_rules(text: str, now: datetime, zone: ZoneInfo) -> TimeSpan | None:
     toks = tokenize(text)
     if not toks:
         return None

@@ -126,3 +126,32 @@ def test_suicide_threat_and_doxing_are_flagged(analyzer: RuleAnalyzer) -> None:
     doxing = analyzer.analyze("Hij heeft mijn adres op facebook gezet.").entities
     assert (suicide.suicide_threat, suicide.doxing) == (True, False)
     assert (doxing.suicide_threat, doxing.doxing) == (False, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "status"),
+    [
+        ("Die komt niet veilig thuis vanavond.", "threat", "actual"),
+        ("Ik kan niet instaan voor mijn vrienden als die bouwstop blijft.", "threat", "actual"),
+        ("Ze zei dat ze niet meer verder wil.", "suicide", "actual"),
+        ("Medewerkers krijgen intimiderende berichten.", "intimidation", "actual"),
+        ("Tegenwoordig word je weggescholden.", "insult", "actual"),
+        ("Collega's dachten dat hij ging slaan, maar hij schreeuwde alleen.", "physical", "hypothetical"),
+    ],
+)
+def test_cues_that_carry_their_own_negation_or_inflection(text: str, cue: str, status: str) -> None:
+    analysis = RuleAnalyzer().analyze(text)
+    assert any(e.cue == cue and e.status == status for e in analysis.evidence), analysis.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "omdat de ambulance de weg versperde",
+        "ik heb mn gezin kapot gemaakt",
+        "regel mijn kwijtschelding",
+    ],
+)
+def test_figurative_or_unrelated_words_are_no_cue(text: str) -> None:
+    cues = {e.cue for e in RuleAnalyzer().analyze(text).evidence}
+    assert not cues & {"block", "vandalism", "insult"}

@@ -91,3 +91,30 @@ def test_a_naive_reference_time_is_taken_as_amsterdam_time() -> None:
     assert span is not None
     assert span.end == datetime(2026, 7, 1, 12, 0, tzinfo=TZ)
     assert span.end.utcoffset() is not None
+
+
+_WED = datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("twee weken geleden", "2026-11-04T00:00:00+01:00", "2026-11-05T00:00:00+01:00"),
+        ("31.10.74", "1974-10-31T00:00:00+01:00", "1974-11-01T00:00:00+01:00"),
+        ("Pasen", "2026-04-05T00:00:00+02:00", "2026-04-07T00:00:00+02:00"),
+        ("met kerst", "2025-12-25T00:00:00+01:00", "2025-12-27T00:00:00+01:00"),
+        ("4 uur in de morgen", "2026-11-18T03:45:00+01:00", "2026-11-18T04:15:00+01:00"),
+        ("vr. rond 14:00", "2026-11-13T13:45:00+01:00", "2026-11-13T14:15:00+01:00"),
+    ],
+)
+def test_special_shapes_resolve_to_the_most_recent_past(text: str, start: str, end: str) -> None:
+    span = parse_when(text, _WED)
+    assert span is not None
+    assert (span.start.isoformat(), span.end.isoformat()) == (start, end)
+
+
+def test_a_date_in_the_future_gets_low_confidence() -> None:
+    span = parse_when("vrijdag deze week", _WED)
+    assert span is not None
+    assert span.start > _WED
+    assert span.confidence <= 0.3

@@ -1,0 +1,291 @@
+"""Time phrases the token rules in timeparse do not cover: ranges, periods, seasons, holidays, odd clock forms.
+
+Every phrase resolves to the most recent past moment it can mean (an incident has happened); `resolve_special`
+returns None when none of these shapes is in the text, and timeparse then reads it as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from nlu.textnorm import fold
+
+_MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "mar": 3, "april": 4, "apr": 4,
+    "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8, "september": 9, "sept": 9,
+    "sep": 9, "oktober": 10, "okt": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_NUM_WORDS = {
+    "een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8, "negen": 9,
+    "tien": 10, "elf": 11, "twaalf": 12,
+}  # fmt: skip
+_NUM = r"(\d{1,2}|" + "|".join(_NUM_WORDS) + ")"
+WEEKDAY_ABBREVIATIONS = {
+    "ma": "maandag", "di": "dinsdag", "wo": "woensdag", "do": "donderdag", "vr": "vrijdag", "za": "zaterdag",
+    "zo": "zondag",
+}  # fmt: skip
+_WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+_DOTTED_WEEKDAY = re.compile(r"(?<![\w.])(ma|di|wo|do|vr|za|zo)\.(?=\s|$|,)")
+
+Span = tuple[datetime, datetime]
+
+
+def expand_weekday_abbreviations(text: str) -> str:
+    """'vr. 14:00' -> 'vrijdag 14:00': dotted weekday abbreviations written out (the dot marks them)."""
+    return _DOTTED_WEEKDAY.sub(lambda m: WEEKDAY_ABBREVIATIONS[m.group(1).lower()], text)
+
+
+def _n(word: str) -> int:
+    return int(word) if word.isdigit() else _NUM_WORDS[word]
+
+
+def _start(d: date, tz: ZoneInfo, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime.combine(d, time(hour, minute), tzinfo=tz)
+
+
+def _days(first: date, last: date, tz: ZoneInfo) -> Span:
+    return _start(first, tz), _start(last + timedelta(days=1), tz)
+
+
+def _past_year(today: date, make: Callable[[int], date]) -> date:
+    """The most recent date make(year) on or before today."""
+    d = make(today.year)
+    return d if d <= today else make(today.year - 1)
+
+
+def easter(year: int) -> date:
+    """Easter Sunday (Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    m = (32 + 2 * e + 2 * i - h - k) % 7
+    n = (a + 11 * h + 22 * m) // 451
+    month, day = divmod(h + m - 7 * n + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _nth_sunday(year: int, month: int, n: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(6 - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _kings_day(year: int) -> date:
+    d = date(year, 4, 27)
+    return d - timedelta(days=1) if d.weekday() == 6 else d
+
+
+# holiday -> (first day, number of days, hours) ; hours None = whole days
+_HOLIDAYS: tuple[tuple[str, Callable[[int], date], int, tuple[int, int] | None], ...] = (
+    (r"eerste kerstdag", lambda y: date(y, 12, 25), 1, None),
+    (r"tweede kerstdag", lambda y: date(y, 12, 26), 1, None),
+    (r"kerstavond", lambda y: date(y, 12, 24), 1, (18, 24)),
+    (r"(?:met |tijdens (?:de )?)?kerst(?:mis|dagen)?", lambda y: date(y, 12, 25), 2, None),
+    (r"oudejaarsavond|oudjaarsavond|oud en nieuw", lambda y: date(y, 12, 31), 1, (18, 24)),
+    (r"oudejaarsdag|oudjaarsdag", lambda y: date(y, 12, 31), 1, None),
+    (r"nieuwjaarsdag|nieuwjaar", lambda y: date(y, 1, 1), 1, None),
+    (r"koningsdag|koninginnedag", _kings_day, 1, None),
+    (r"bevrijdingsdag", lambda y: date(y, 5, 5), 1, None),
+    (r"goede vrijdag", lambda y: easter(y) - timedelta(days=2), 1, None),
+    (r"eerste paasdag|paaszondag", easter, 1, None),
+    (r"tweede paasdag|paasmaandag", lambda y: easter(y) + timedelta(days=1), 1, None),
+    (r"(?:met |tijdens )?pasen", easter, 2, None),
+    (r"hemelvaart(?:sdag)?", lambda y: easter(y) + timedelta(days=39), 1, None),
+    (r"tweede pinksterdag|pinkstermaandag", lambda y: easter(y) + timedelta(days=50), 1, None),
+    (r"(?:met |tijdens )?pinksteren|eerste pinksterdag", lambda y: easter(y) + timedelta(days=49), 2, None),
+    (r"moederdag", lambda y: _nth_sunday(y, 5, 2), 1, None),
+    (r"vaderdag", lambda y: _nth_sunday(y, 6, 3), 1, None),
+    (r"pakjesavond|sinterklaasavond", lambda y: date(y, 12, 5), 1, (18, 24)),
+    (r"sinterklaas", lambda y: date(y, 12, 5), 1, None),
+    (r"valentijnsdag", lambda y: date(y, 2, 14), 1, None),
+)
+_HOLIDAY_RES = tuple(
+    (re.compile(r"(?<!\w)(?:" + pattern + r")(?!\w)"), make, n, hours) for pattern, make, n, hours in _HOLIDAYS
+)
+_SEASONS = {"winter": 12, "lente": 3, "voorjaar": 3, "zomer": 6, "herfst": 9, "najaar": 9}
+
+_CLOCK = r"(\d{1,2})(?:[:.u](\d{2}))?"
+_RANGE_CLOCK = re.compile(
+    r"(?<![\w.:])" + _CLOCK + r"\s*(?:uur\s*)?(?:-|–|tot|t/m)\s*" + _CLOCK + r"(?:\s*uur)?(?![\w.:])"
+)
+_RANGE_DAYS = re.compile(
+    r"(?<![\w.])(\d{1,2})\s*(?:t/m|tm|tot en met|-|–|tot)\s*(\d{1,2})\s+(" + _MONTH_RE + r")\.?"
+    r"(?:\s+(\d{4}))?(?!\w)"
+)
+_MONTH_FIRST = re.compile(r"(?<![\w.])(?<!\d\s)(" + _MONTH_RE + r")\.?\s+(\d{1,2})(?:,?\s+(\d{4}))?(?![\w:.])")
+_LAST_N = re.compile(r"(?:afgelopen|laatste|voorbije|vorige) " + _NUM + r" (dag|dagen|week|weken|maand|maanden)")
+_WEEKS_AGO = re.compile(_NUM + r" (week|weken|maand|maanden|jaar) (?:geleden|terug)")
+_YEAR = re.compile(r"(?<!\w)(vorig|vorige|verleden|afgelopen|dit|deze) jaar(?!\w)")
+_QUARTER = re.compile(r"(?<!\w)(vorig|vorige|afgelopen|dit|deze) kwartaal(?!\w)")
+_SEASON = re.compile(
+    r"(?<!\w)(vorige|afgelopen|deze|in de|vorig|vorig jaar in de) (" + "|".join(_SEASONS) + r")(?!\w)"
+)
+_EARLY_HOUR = re.compile(
+    r"(?<![\w:.])" + _NUM + r" uur (?:in de (?:morgen|ochtend|nacht)|'?s (?:morgens|nachts|ochtends))"
+)
+_HOUR_MINUTES = re.compile(
+    r"(?<![\w:.])" + _NUM + r" uur (\d{1,2})(?: minuten)? ('?s (?:middags|avonds|ochtends|morgens|nachts)|"
+    r"in de (?:middag|avond|ochtend|morgen|nacht))?(?!\w)"
+)
+_AFTER_LUNCH = re.compile(r"(?<!\w)na (?:de )?(?:lunch|lunchpauze|middagpauze)(?!\w)")
+_WEEKDAY_OF_WEEK = re.compile(r"(?<!\w)(" + "|".join(_WEEKDAYS) + r") (deze|vorige|afgelopen) week(?!\w)")
+
+
+def _season_start(today: date, month: int, back: int) -> date:
+    """The start of the most recent season starting in `month` that has begun, `back` seasons of that kind ago."""
+    year = today.year if date(today.year, month, 1) <= today else today.year - 1
+    return date(year - back, month, 1)
+
+
+def _add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    return date(d.year + y, m + 1, 1)
+
+
+def resolve_special(
+    text: str, now: datetime, tz: ZoneInfo, day_of: Callable[[str], date | None]
+) -> tuple[Span, str] | None:
+    """The interval and the words for the first special shape in `text`, or None.
+
+    `day_of(rest)` reads the day named by the rest of the text (for "gisteren 9:30 - 11:00").
+    """
+    folded = fold(text)
+    today = now.date()
+
+    m = _RANGE_DAYS.search(folded)
+    if m:
+        month = _MONTHS[m.group(3)]
+        day1, day2 = int(m.group(1)), int(m.group(2))
+        if m.group(4):
+            year = int(m.group(4))
+        else:
+            year = today.year if date(today.year, month, min(day1, 28)) <= today else today.year - 1
+        try:
+            return _days(date(year, month, day1), date(year, month, day2), tz), m.group(0)
+        except ValueError:
+            return None
+
+    m = _RANGE_CLOCK.search(folded)
+    if m and (m.group(2) or m.group(4)):
+        h1, m1, h2, m2 = int(m.group(1)), int(m.group(2) or 0), int(m.group(3)), int(m.group(4) or 0)
+        if h1 < 24 and h2 < 24 and m1 < 60 and m2 < 60:
+            rest = folded[: m.start()] + folded[m.end() :]
+            day = day_of(rest) or today
+            start, end = _start(day, tz, h1, m1), _start(day, tz, h2, m2)
+            if end <= start:
+                end += timedelta(days=1)
+            if day == today and start > now:
+                start, end = start - timedelta(days=1), end - timedelta(days=1)
+            return (start, end), m.group(0)
+
+    m = _LAST_N.search(folded)
+    if m:
+        n, unit = _n(m.group(1)), m.group(2)
+        if unit.startswith("dag"):
+            first = today - timedelta(days=n)
+        elif unit in ("week", "weken"):
+            first = today - timedelta(weeks=n)
+        else:
+            first = _add_months(today.replace(day=1), -n).replace(day=min(today.day, 28))
+        return (_start(first, tz), now), m.group(0)
+
+    m = _WEEKS_AGO.search(folded)
+    if m:
+        n, unit = _n(m.group(1)), m.group(2)
+        if unit in ("week", "weken"):
+            d = today - timedelta(weeks=n)
+        elif unit.startswith("maand"):
+            month_start = _add_months(today.replace(day=1), -n)
+            d = month_start.replace(day=min(today.day, 28))
+        else:
+            d = today.replace(year=today.year - n, day=min(today.day, 28))
+        return _days(d, d, tz), m.group(0)
+
+    m = _YEAR.search(folded)
+    if m:
+        year = today.year if m.group(1) in ("dit", "deze") else today.year - 1
+        return (_start(date(year, 1, 1), tz), _start(date(year + 1, 1, 1), tz)), m.group(0)
+
+    m = _QUARTER.search(folded)
+    if m:
+        q_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        if m.group(1) not in ("dit", "deze"):
+            q_start = _add_months(q_start, -3)
+        return (_start(q_start, tz), _start(_add_months(q_start, 3), tz)), m.group(0)
+
+    m = _SEASON.search(folded)
+    if m:
+        back = 1 if m.group(1) in ("vorige", "vorig", "vorig jaar in de") else 0
+        first = _season_start(today, _SEASONS[m.group(2)], back)
+        return (_start(first, tz), _start(_add_months(first, 3), tz)), m.group(0)
+
+    m = _WEEKDAY_OF_WEEK.search(folded)
+    if m:
+        monday = today - timedelta(days=today.weekday())
+        if m.group(2) != "deze":
+            monday -= timedelta(weeks=1)
+        d = monday + timedelta(days=_WEEKDAYS.index(m.group(1)))
+        return _days(d, d, tz), m.group(0)
+
+    for rx, make, n_days, hours in _HOLIDAY_RES:
+        m = rx.search(folded)
+        if m:
+            first = _past_year(today, make)
+            if hours is not None:
+                start = _start(first, tz, hours[0])
+                return (start, start + timedelta(hours=hours[1] - hours[0])), m.group(0)
+            return _days(first, first + timedelta(days=n_days - 1), tz), m.group(0)
+
+    m = _EARLY_HOUR.search(folded)
+    if m:
+        hour = _n(m.group(1)) % 12
+        rest = folded[: m.start()] + folded[m.end() :]
+        return _around(day_of(rest), hour, 0, now, tz), m.group(0)
+
+    m = _HOUR_MINUTES.search(folded)
+    if m:
+        hour, minute, part = _n(m.group(1)), int(m.group(2)), m.group(3) or ""
+        if minute < 60 and hour <= 12:
+            if any(p in part for p in ("middag", "avond")) and hour < 12:
+                hour += 12
+            elif not part and 1 <= hour <= 7:
+                hour += 12  # the bare-hour rule of timeparse: 1-7 is afternoon
+            rest = folded[: m.start()] + folded[m.end() :]
+            return _around(day_of(rest), hour, minute, now, tz), m.group(0)
+
+    m = _AFTER_LUNCH.search(folded)
+    if m:
+        rest = folded[: m.start()] + folded[m.end() :]
+        day = day_of(rest) or today
+        start = _start(day, tz, 13)
+        if day == today and start > now:
+            start -= timedelta(days=1)
+        return (start, start + timedelta(hours=5)), m.group(0)
+
+    m = _MONTH_FIRST.search(folded)
+    if m:
+        month, day_n = _MONTHS[m.group(1)], int(m.group(2))
+        try:
+            if m.group(3):
+                d = date(int(m.group(3)), month, day_n)
+            else:
+                d = _past_year(today, lambda y: date(y, month, day_n))
+        except ValueError:
+            return None
+        return _days(d, d, tz), m.group(0)
+    return None
+
+
+def _around(day: date | None, hour: int, minute: int, now: datetime, tz: ZoneInfo) -> Span:
+    """A +-15 minute window around a clock time on `day`, or on the most recent such moment."""
+    d = day or now.date()
+    moment = _start(d, tz, hour, minute)
+    if day is None and moment > now:
+        moment -= timedelta(days=1)
+    return moment - timedelta(minutes=15), moment + timedelta(minutes=15)
