@@ -181,11 +181,15 @@ def run(container: Container, settings: Settings, runs: int, trace: bool) -> Non
             link = auth.invite(who, actor="bench")
             client.get("/login/" + link.rsplit("/login/", 1)[1], follow_redirects=False)
             cycle = iter(references * 4)
+            days = iter(range(10_000))
             pages = {
                 "inbox": lambda c=client: _ok(c.get("/beheer")),
                 "inbox, all statuses, page 40": lambda c=client: _ok(c.get("/beheer?status=alle&pagina=40")),
                 "report page": lambda c=client, it=cycle: _ok(c.get(f"/beheer/meldingen/{next(it)}")),
-                "figures page": lambda c=client: _ok(c.get("/beheer/overzicht")),
+                # Each run another period, so every run computes the figures (the page keeps them a minute).
+                "figures page, computed": lambda c=client, d=days: _ok(c.get(
+                    "/beheer/overzicht?van=" + (NOW.date() - timedelta(days=365 + next(d))).isoformat())),
+                "figures page, within the minute": lambda c=client: _ok(c.get("/beheer/overzicht")),
             }
             for page, call in pages.items():
                 times = timed(call, runs)

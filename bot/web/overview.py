@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -55,6 +57,7 @@ from bot.web.exports import record, write_csv, write_xlsx, yearly_pdf
 from bot.web.signin import Pages, backoffice_person
 
 logger = logging.getLogger(__name__)
+FIGURES_TTL_SECONDS = 60.0
 FIGURES_TEXTS = DATA_DIR / "figures.nl.yml"
 FORMS = ("verbaal", "bedreiging", "fysiek")
 ABCD = ("A", "B", "C", "D")
@@ -240,10 +243,26 @@ def overview_router(container: Container, auth: WebAuth, pages: Pages) -> APIRou
             return t["scope_all"]
         return t["scope_teams"].format(names=", ".join(team.name for team in scope.teams))
 
+    cache: dict[tuple[Any, ...], tuple[float, Figures]] = {}
+    cache_lock = threading.Lock()
+
     def figures_for(scope: Scope, period: Period) -> Figures:
+        """The figures of a scope and period; computed at most once a minute per worker (steering figures
+        need not be fresher, and at 100,000 reports the aggregation over every clock takes a while)."""
+        key = (scope.team_ids if scope.team_ids is None else tuple(sorted(scope.team_ids)), period)
+        now = time.monotonic()
+        with cache_lock:
+            hit = cache.get(key)
+            if hit is not None and now - hit[0] < FIGURES_TTL_SECONDS:
+                return hit[1]
         with container.session_factory() as session:
-            return load_figures(session, period, tz, container.clock.now(), scope.team_ids,
-                                [(team.id, team.name) for team in scope.teams], sizes)
+            figures = load_figures(session, period, tz, container.clock.now(), scope.team_ids,
+                                   [(team.id, team.name) for team in scope.teams], sizes)
+        with cache_lock:
+            if len(cache) > 256:
+                cache.clear()
+            cache[key] = (now, figures)
+        return figures
 
     def audit(principal: Principal, details: dict[str, Any]) -> None:
         with container.session_factory() as session:
