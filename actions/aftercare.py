@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, tzinfo
 
-from actions.escalation import recipient_for
 from actions.records import (
     ANSWERED,
     CHECKIN_PROMPT,
@@ -16,9 +15,9 @@ from actions.records import (
     STRESS_PROMPT,
     CheckIn,
     FollowUpStore,
-    followup_of,
 )
-from actions.timeline import FollowUpPolicy
+from actions.referral import referral_contact, referral_question
+from actions.timeline import FollowUpPolicy, recipient_for
 from bot.conversation.flow import first_name, match_choice, match_numbers, normalise
 from bot.conversation.messages import IncomingMessage, Reply
 from bot.conversation.state import ConversationState
@@ -123,17 +122,16 @@ def parse_yes_no(text: str, texts: Texts) -> bool | None:
 class CheckInAnswers:
     """Interceptor: answers to check-ins (buttons, or typed while no report is in progress) and 'stop nazorg'."""
 
-    def __init__(self, org: Organisation, texts: Texts, tz: tzinfo) -> None:
+    def __init__(self, org: Organisation, texts: Texts, tz: tzinfo, *, can_email: bool = False) -> None:
         self.org = org
         self.texts = texts
         self.tz = tz
+        self.can_email = can_email  # a referral is offered only when meldbot can e-mail the aftercare contact
 
     def __call__(
         self, uow: UnitOfWork, msg: IncomingMessage, employee: Employee, state: ConversationState, now: datetime
     ) -> tuple[Reply, ...] | None:
-        store = followup_of(uow)
-        if store is None:
-            return None
+        store = uow.followup
         pid = msg.in_reply_to
         if pid is not None and pid.startswith((CHECKIN_PROMPT, STRESS_PROMPT, CONSENT_PROMPT)):
             return self._button(uow, store, msg, employee, pid, now)
@@ -219,6 +217,8 @@ class CheckInAnswers:
             replies.append(self._consent_question(checkin))
         else:
             changes.update(step=None, status=ANSWERED)
+            if mood == "niet_goed":
+                replies.extend(self._referral(checkin))
         store.update_checkin(checkin.id, **changes)
         uow.audit.record(now, employee.id, "checkin_answered", checkin.reference, {"seq": checkin.seq})
         return tuple(replies)
@@ -255,13 +255,14 @@ class CheckInAnswers:
         store.update_checkin(checkin.id, manager_informed=given, step=None, status=ANSWERED)
         uow.audit.record(now, employee.id, "aftercare_consent", checkin.reference, {"given": given})
         manager = self._manager(employee)
+        offer = self._referral(checkin) if checkin.mood == "niet_goed" else ()
         if not given or manager is None:
-            return (Reply(t("checkin_consent_no")),)
+            return (Reply(t("checkin_consent_no")), *offer)
         notice = t("checkin_manager_notice", name=employee.name, first=first_name(employee.name),
                    reference=checkin.reference)
         uow.outbox.add(manager.id, [Reply(notice)], due_at=now, kind="aftercare_consent",
                        dedup_key=f"consent:{checkin.id}", data={"reference": checkin.reference})
-        return (Reply(t("checkin_consent_yes")),)
+        return (Reply(t("checkin_consent_yes")), *offer)
 
     def stop(self, uow: UnitOfWork, store: FollowUpStore, employee: Employee, now: datetime) -> tuple[Reply, ...]:
         t = self.texts
@@ -270,6 +271,13 @@ class CheckInAnswers:
             return (Reply(t("checkin_nothing_to_stop")),)
         uow.audit.record(now, employee.id, "aftercare_stopped", None, {"count": stopped})
         return (Reply(t("checkin_stopped", contacts=contacts_text(self.org, t))),)
+
+    def _referral(self, checkin: CheckIn) -> tuple[Reply, ...]:
+        """'Niet goed': the same referral to the aftercare contact as at filing, with consent."""
+        contact = referral_contact(self.org)
+        if contact is None or not contact.email or not self.can_email:
+            return ()
+        return (referral_question(self.texts, checkin.reference, contact),)
 
     def _consent_question(self, checkin: CheckIn) -> Reply:
         t = self.texts

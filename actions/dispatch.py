@@ -33,9 +33,10 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions.aftercare import checkin_replies
-from actions.escalation import digest_replies, overdue_reply, reminder_reply
+from actions.escalation import digest_replies, missed_reply, overdue_reply, reminder_reply
 from actions.records import ASKED, EXPIRED, STEP_MOOD, CheckIn
-from actions.timeline import alert_points, due_alert
+from actions.referral import CONTACT_PREFIX
+from actions.timeline import Alert, alert_points, alerts_for, due_alert
 from bot.conversation.messages import Reply
 from bot.conversation.texts import Texts
 from bot.domain.model import Employee, Organisation, Report
@@ -183,7 +184,8 @@ class Dispatcher:
             return asked
 
     def materialise_clocks(self, now: datetime) -> int:
-        """Unacknowledged deadlines remind their owner, then escalate to the coordinator at the deadline."""
+        """Unacknowledged deadlines remind their owner; at the deadline the coordinator takes over and the
+        reporter hears it (the policy: actions.timeline.alerts_for)."""
         with self.session_factory() as session:
             store = SqlFollowUpStore(session)
             reports = SqlReportRepository(session)
@@ -200,9 +202,12 @@ class Dispatcher:
                     row.next_alert_at = None
                     continue
                 index, next_at = found
-                recipient, reply, kind = self._alert(row, report, final=index == len(points) - 1)
-                outbox.add(recipient, [reply], due_at=now, kind=kind, dedup_key=f"clock:{row.id}:{index}",
-                           data={"reference": row.reference, "clock": row.kind})
+                for alert in alerts_for(index, len(points), row.owner_id, self.org.coordinator_id,
+                                        report.reporter_id):
+                    reply = self._alert(row, report, alert)
+                    key = f"clock:{row.id}:{index}" if alert.kind != "deadline_missed" else f"missed:{row.id}"
+                    outbox.add(alert.recipient_id, [reply], due_at=now, kind=alert.kind, dedup_key=key,
+                               data={"reference": row.reference, "clock": row.kind})
                 row.alerts_sent, row.next_alert_at = index + 1, next_at
                 if next_at is None:
                     row.escalated_at = now
@@ -210,16 +215,17 @@ class Dispatcher:
             session.commit()
             return alerts
 
-    def _alert(self, row: ClockRow, report: Report, *, final: bool) -> tuple[str, Reply, str]:
+    def _alert(self, row: ClockRow, report: Report, alert: Alert) -> Reply:
         reporter = self._person(report.reporter_id)
-        if not final:
-            return row.owner_id, reminder_reply(report, reporter, row, self.texts, self.tz), "reminder"
         owner = self.org.employee(row.owner_id)
-        coordinator = self.org.coordinator_id
-        if coordinator and coordinator != row.owner_id and coordinator != report.reporter_id:
-            return coordinator, overdue_reply(report, reporter, row, owner, self.texts, escalated=True), \
-                "clock_escalation"
-        return row.owner_id, overdue_reply(report, reporter, row, owner, self.texts, escalated=False), "clock_overdue"
+        t = self.texts
+        if alert.kind == "reminder":
+            return reminder_reply(report, reporter, row, t, self.tz)
+        if alert.kind == "deadline_missed":
+            on_it = self.org.employee(self.org.coordinator_id or "") if alert.text_key.endswith("coordinator") \
+                else owner
+            return missed_reply(report, row, on_it, t, alert.text_key)
+        return overdue_reply(report, reporter, row, owner, t, escalated=alert.kind == "clock_escalation")
 
     def materialise_digests(self, now: datetime) -> int:
         """Non-severe reports whose digest time has come: one message per manager."""
@@ -281,6 +287,8 @@ class Dispatcher:
         person = self.org.employee(message.employee_id)
         if EMAIL in self.senders and person is not None and person.email:
             routes.append((EMAIL, {"email": person.email}))
+        if EMAIL in self.senders and message.employee_id.startswith(CONTACT_PREFIX):  # an aftercare contact
+            routes.append((EMAIL, {"email": message.employee_id.removeprefix(CONTACT_PREFIX)}))
         return routes, deferred
 
     def deliver(self, message: ClaimedMessage, run: Runner, result: TickResult) -> bool:
@@ -362,7 +370,12 @@ class Dispatcher:
     # -- helpers -------------------------------------------------------------------------------
 
     def _person(self, employee_id: str) -> Employee:
-        return self.org.employee(employee_id) or Employee(employee_id, employee_id, None)
+        found = self.org.employee(employee_id)
+        if found is not None:
+            return found
+        email = employee_id.removeprefix(CONTACT_PREFIX)
+        contact = next((c for c in self.org.aftercare_contacts if c.email == email), None)
+        return Employee(employee_id, f"{contact.role} ({contact.name})" if contact else employee_id, None)
 
     @staticmethod
     def _checkin(row: CheckInRow) -> CheckIn:

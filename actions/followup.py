@@ -6,8 +6,9 @@ from datetime import tzinfo
 
 from actions.aangifte import AangifteRequests
 from actions.aftercare import CheckInAnswers
-from actions.escalation import ManagerActions
-from actions.filing import ReportFiler
+from actions.escalation import ManagerActions, ReportViewer
+from actions.filing import EMAIL, ReportFiler
+from actions.referral import ReferralAnswers
 from actions.timeline import FollowUpPolicy, parse_clock_time, parse_schedule
 from bot.conversation.texts import Texts
 from bot.domain.model import Organisation
@@ -24,14 +25,29 @@ def policy_from(settings: Settings) -> FollowUpPolicy:
     )
 
 
+def push_channels(settings: Settings) -> frozenset[str]:
+    """The channels on which meldbot can reach someone unasked: the chat channels switched on, and e-mail."""
+    found = set()
+    if settings.telegram_token is not None:
+        found.add("telegram")
+    if settings.teams_dev_anonymous or settings.teams_app_id:
+        found.add("teams")
+    if settings.smtp_host:
+        found.add(EMAIL)
+    return frozenset(found)
+
+
 def followup_hooks(
     settings: Settings, org: Organisation, texts: Texts, tz: tzinfo
 ) -> tuple[ReportFiler, list[Interceptor]]:
     """The filing hook and, in order, the interceptors that run before the reporting flow."""
-    filer = ReportFiler(org, texts, policy_from(settings), tz)
+    channels = push_channels(settings)
+    filer = ReportFiler(org, texts, policy_from(settings), tz, push_channels=channels)
     interceptors: list[Interceptor] = [
         ManagerActions(org, texts, tz),
-        CheckInAnswers(org, texts, tz),
+        ReferralAnswers(org, texts, can_email=EMAIL in channels),
+        CheckInAnswers(org, texts, tz, can_email=EMAIL in channels),
         AangifteRequests(org, texts, tz),
+        ReportViewer(org, texts, tz),  # last: a reference typed outside a report never starts one
     ]
     return filer, interceptors

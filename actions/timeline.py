@@ -1,31 +1,49 @@
-"""Follow-up timelines as pure functions: the manager's clocks, working days, digest and check-in times."""
+"""The follow-up policy as pure functions: which clocks run, when reminders fall, who is told and with which text."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
-from bot.domain.model import Report
+from actions.calendar import HolidayCheck, is_dutch_holiday, is_working_day
+from bot.domain.model import Employee, Organisation, Report
 
-# The clocks a manager works against (see the domain brief, "Timelines").
-CONTACT_TODAY = "contact_today"  # contact the employee the same day (within 24 hours)
+# The clocks of a report (see the domain brief, "Timelines"); every one runs from the moment of filing.
+CONTACT_TODAY = "contact_today"  # the manager contacts the employee the same day (within 24 hours)
+PERPETRATOR_48H = "perpetrator_48h"  # a reaction to the citizen within 48 hours
 SUPPORT_72H = "support_72h"  # a first-support talk within 72 hours
-PERPETRATOR_48H = "perpetrator_48h"  # a reaction to the perpetrator within 48 hours
-AANGIFTE_2WD = "aangifte_2wd"  # aangifte within 2 working days, for threats and physical violence
-CLOCK_KINDS = (CONTACT_TODAY, SUPPORT_72H, PERPETRATOR_48H, AANGIFTE_2WD)
+AANGIFTE_2WD = "aangifte_2wd"  # help with aangifte within 2 working days
+REFERRAL_2WD = "referral_2wd"  # the reporter asked for someone to talk to: a referral within 2 working days
+CLOCK_KINDS = (CONTACT_TODAY, PERPETRATOR_48H, SUPPORT_72H, AANGIFTE_2WD, REFERRAL_2WD)
 
-# Reminders to the owner of a clock, as time before its deadline; at the deadline it escalates.
-# For the 48-hour rule that gives reminders after 24 h and 44 h and escalation at 48 h.
-REMINDERS_BEFORE_DUE: dict[str, tuple[timedelta, ...]] = {
-    CONTACT_TODAY: (timedelta(hours=16), timedelta(hours=4)),
-    SUPPORT_72H: (timedelta(hours=24), timedelta(hours=4)),
-    PERPETRATOR_48H: (timedelta(hours=24), timedelta(hours=4)),
-    AANGIFTE_2WD: (timedelta(hours=24), timedelta(hours=4)),
+
+@dataclass(frozen=True, slots=True)
+class ClockRule:
+    """How long a clock runs: hours, or working days (weekends and Dutch public holidays do not count)."""
+
+    kind: str
+    hours: int = 0
+    working_days: int = 0
+    reminders: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=4))  # before the deadline
+
+
+CLOCK_RULES: dict[str, ClockRule] = {
+    CONTACT_TODAY: ClockRule(CONTACT_TODAY, hours=24, reminders=(timedelta(hours=16), timedelta(hours=4))),
+    PERPETRATOR_48H: ClockRule(PERPETRATOR_48H, hours=48),
+    SUPPORT_72H: ClockRule(SUPPORT_72H, hours=72),
+    AANGIFTE_2WD: ClockRule(AANGIFTE_2WD, working_days=2),
+    REFERRAL_2WD: ClockRule(REFERRAL_2WD, working_days=2),
 }
+# Kept for readers of the old name: reminders before each deadline.
+REMINDERS_BEFORE_DUE = {kind: rule.reminders for kind, rule in CLOCK_RULES.items()}
 
-AANGIFTE_FORMS = {"bedreigen", "doodsbedreiging", "lichamelijk_geweld", "vasthouden_insluiten", "online_doxing",
-                  "stalking", "gooien_voorwerpen"}
+# Forms of behaviour that are likely a criminal offence: aangifte is offered for each.
+AANGIFTE_FORMS = frozenset({
+    "bedreigen", "doodsbedreiging", "lichamelijk_geweld", "vasthouden_insluiten", "gooien_voorwerpen", "vernieling",
+    "online_doxing", "stalking", "discriminatie", "seksueel", "chantage",
+})
+AANGIFTE_WISH, AFTERCARE_WISH = "aangifte_help", "aftercare"
 
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 _PART = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -34,46 +52,83 @@ _CLOCK_TIME = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
 
 @dataclass(frozen=True, slots=True)
 class ClockPlan:
-    """One deadline for a report, from the moment the manager is told."""
+    """One deadline of a report, from the moment it was filed."""
 
     kind: str
     starts_at: datetime
     due_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Someone to tell about a report: who, in which role, with which outbox kind, and when."""
+
+    recipient_id: str
+    role: str  # "manager" | "coordinator"
+    kind: str  # "escalation" (the owner), "coordinator_alert" (the coordinator, for severe reports), "digest"
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A message at a reminder point or a deadline: to whom, the outbox kind and the text key."""
+
+    recipient_id: str
+    kind: str
+    text_key: str
+
+
 def needs_aangifte(report: Report) -> bool:
-    """Aangifte is expected for threats and physical violence (and doxing, a crime since 2024)."""
-    return report.primary_form in ("bedreiging", "fysiek") or report.doxing or bool(AANGIFTE_FORMS & set(report.forms))
+    """Aangifte is offered for every likely criminal offence: threats, violence, doxing, stalking, vernieling, ..."""
+    return (report.primary_form in ("bedreiging", "fysiek") or report.doxing
+            or bool(AANGIFTE_FORMS & set(report.forms)))
 
 
-def add_working_days(start: datetime, days: int, tz: tzinfo) -> datetime:
-    """The same local time `days` working days (Monday to Friday) later; public holidays are not counted."""
+def add_working_days(start: datetime, days: int, tz: tzinfo, holiday: HolidayCheck = is_dutch_holiday) -> datetime:
+    """The same local time `days` working days later; weekends and Dutch public holidays are not counted."""
     local = start.astimezone(tz)
-    day = local.date()
+    day: date = local.date()
     counted = 0
     while counted < days:
         day += timedelta(days=1)
-        if day.weekday() < 5:
+        if is_working_day(day, holiday):
             counted += 1
     return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=tz).astimezone(start.tzinfo)
 
 
-def plan_clocks(report: Report, starts_at: datetime, tz: tzinfo) -> list[ClockPlan]:
-    """The clocks for a report, starting when its manager is told (at once, or at the digest)."""
-    plans = [
-        ClockPlan(CONTACT_TODAY, starts_at, starts_at + timedelta(hours=24)),
-        ClockPlan(SUPPORT_72H, starts_at, starts_at + timedelta(hours=72)),
-        ClockPlan(PERPETRATOR_48H, starts_at, starts_at + timedelta(hours=48)),
-    ]
-    if needs_aangifte(report):
-        plans.append(ClockPlan(AANGIFTE_2WD, starts_at, add_working_days(starts_at, 2, tz)))
-    return plans
+def clock_kinds(report: Report) -> tuple[str, ...]:
+    """The clocks of a report: always contact, reaction and support; aangifte and referral when they apply."""
+    kinds = [CONTACT_TODAY, PERPETRATOR_48H, SUPPORT_72H]
+    if needs_aangifte(report) or AANGIFTE_WISH in report.wants:
+        kinds.append(AANGIFTE_2WD)
+    if AFTERCARE_WISH in report.wants:
+        kinds.append(REFERRAL_2WD)
+    return tuple(kinds)
 
 
-def alert_points(kind: str, starts_at: datetime, due_at: datetime) -> tuple[datetime, ...]:
+def due_at(kind: str, starts_at: datetime, tz: tzinfo, holiday: HolidayCheck = is_dutch_holiday) -> datetime:
+    rule = CLOCK_RULES[kind]
+    if rule.working_days:
+        return add_working_days(starts_at, rule.working_days, tz, holiday)
+    return starts_at + timedelta(hours=rule.hours)
+
+
+def plan_clocks(report: Report, filed_at: datetime, tz: tzinfo,
+                holiday: HolidayCheck = is_dutch_holiday) -> list[ClockPlan]:
+    """The clocks for a report, all starting when it is filed (never when a manager happens to read it)."""
+    return [ClockPlan(kind, filed_at, due_at(kind, filed_at, tz, holiday)) for kind in clock_kinds(report)]
+
+
+def met(plan: ClockPlan, done_at: datetime | None) -> bool:
+    """A clock is met when its action was recorded at or before the deadline."""
+    return done_at is not None and done_at <= plan.due_at
+
+
+def alert_points(kind: str, starts_at: datetime, due: datetime) -> tuple[datetime, ...]:
     """When the owner is reminded, in order, ending with the deadline itself (the escalation)."""
-    reminders = sorted(due_at - before for before in REMINDERS_BEFORE_DUE.get(kind, ()))
-    return (*(r for r in reminders if starts_at < r < due_at), due_at)
+    rule = CLOCK_RULES.get(kind)
+    reminders = sorted(due - before for before in (rule.reminders if rule else ()))
+    return (*(r for r in reminders if starts_at < r < due), due)
 
 
 def due_alert(points: tuple[datetime, ...], done: int, now: datetime) -> tuple[int, datetime | None] | None:
@@ -87,6 +142,30 @@ def due_alert(points: tuple[datetime, ...], done: int, now: datetime) -> tuple[i
         return None
     index = due[-1]
     return index, (points[index + 1] if index + 1 < len(points) else None)
+
+
+def recipient_for(org: Organisation, reporter: Employee) -> tuple[Employee, str] | None:
+    """Who owns a report's follow-up: the reporter's manager, else the coordinator (with the role)."""
+    manager = org.manager_of(reporter.id)
+    if manager is not None and manager.id != reporter.id:
+        return manager, "manager"
+    coordinator = org.employee(org.coordinator_id) if org.coordinator_id else None
+    if coordinator is not None and coordinator.id != reporter.id:
+        return coordinator, "coordinator"
+    return None
+
+
+def alerts_for(kind_index: int, points: int, owner_id: str, coordinator_id: str | None,
+               reporter_id: str) -> tuple[Alert, ...]:
+    """Before the deadline: a reminder to the owner. At the deadline: the coordinator (else the owner again),
+    and the reporter hears in one sentence that the deadline was missed and who is on it now."""
+    if kind_index < points - 1:
+        return (Alert(owner_id, "reminder", "reminder"),)
+    if coordinator_id and coordinator_id not in (owner_id, reporter_id):
+        return (Alert(coordinator_id, "clock_escalation", "clock_escalated"),
+                Alert(reporter_id, "deadline_missed", "deadline_missed_coordinator"))
+    return (Alert(owner_id, "clock_overdue", "clock_overdue"),
+            Alert(reporter_id, "deadline_missed", "deadline_missed_owner"))
 
 
 def parse_schedule(spec: str) -> tuple[timedelta, ...]:
@@ -130,12 +209,35 @@ class FollowUpPolicy:
     aftercare: tuple[timedelta, ...] = (timedelta(days=1), timedelta(days=14), timedelta(days=42))
     digest_at: time | None = time(8, 0)
     severe_immediately: bool = True
+    holiday: HolidayCheck = is_dutch_holiday
 
-    def immediate(self, report: Report) -> bool:
-        """Severe reports go to the manager at once; others wait for the daily digest (when there is one)."""
-        if self.digest_at is None:
-            return True
-        return report.severe and self.severe_immediately
+    def manager_told_at(self, report: Report, filed_at: datetime, tz: tzinfo) -> datetime:
+        """Severe: at once. Others the same working day: at the digest time when it is still ahead today on a
+        working day, else at once (a digest never moves the news to another day; the clocks never wait)."""
+        if self.digest_at is None or (report.severe and self.severe_immediately):
+            return filed_at
+        local = filed_at.astimezone(tz)
+        if not is_working_day(local.date(), self.holiday):
+            return filed_at
+        digest = datetime.combine(local.date(), self.digest_at, tzinfo=tz)
+        return digest.astimezone(filed_at.tzinfo) if local < digest else filed_at
+
+    def immediate(self, report: Report, filed_at: datetime, tz: tzinfo) -> bool:
+        return self.manager_told_at(report, filed_at, tz) == filed_at
+
+    def notices(self, org: Organisation, reporter: Employee, report: Report, filed_at: datetime,
+                tz: tzinfo) -> tuple[Notice, ...]:
+        """Who is told at filing: the owner (at once or at today's digest); for severe reports the coordinator too."""
+        found = recipient_for(org, reporter)
+        if found is None:
+            return ()
+        owner, role = found
+        at = self.manager_told_at(report, filed_at, tz)
+        told = [Notice(owner.id, role, "escalation" if at == filed_at else "digest", at)]
+        coordinator = org.coordinator_id
+        if report.severe and coordinator and coordinator not in (owner.id, reporter.id):
+            told.append(Notice(coordinator, "coordinator", "coordinator_alert", filed_at))
+        return tuple(told)
 
     def stress_check(self, index: int) -> bool:
         """The last check-in (about six weeks) also asks about stress signs, when there are several."""

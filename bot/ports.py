@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -85,6 +86,86 @@ class LinkCodes(Protocol):
     def redeem(self, code: str, now: datetime) -> str | None: ...
 
 
+# -- follow-up records and their store ----------------------------------------------------------
+
+# Check-in statuses.
+SCHEDULED, ASKED, ANSWERED, STOPPED, EXPIRED = "scheduled", "asked", "answered", "stopped", "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class ClockState:
+    """A deadline of a report as stored."""
+
+    id: int
+    reference: str
+    kind: str
+    owner_id: str
+    starts_at: datetime
+    due_at: datetime
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    alerts_sent: int = 0
+    next_alert_at: datetime | None = None
+    escalated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRecord:
+    """Something the manager or coordinator did, as the reporter hears it (`summary`)."""
+
+    reference: str
+    actor_id: str
+    role: str  # "manager" | "coordinator"
+    action: str
+    note: str | None
+    at: datetime
+    summary: str
+    details: dict[str, str] | None = None  # typed details (how, measure, by, ...)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    """An aftercare check-in: scheduled, asked (waiting for `step`), answered or stopped."""
+
+    id: int
+    reference: str
+    employee_id: str
+    seq: int
+    due_at: datetime
+    stress: bool
+    status: str = SCHEDULED
+    step: str | None = None
+    asked_at: datetime | None = None
+    answered_at: datetime | None = None
+    mood: str | None = None
+    note: str | None = None
+    referral_offered: bool = False
+    manager_informed: bool | None = None
+
+
+class FollowUpStore(Protocol):
+    """Follow-up rows (clocks, actions, check-ins, digest items), read and written inside the turn's transaction."""
+
+    def add_clock(self, reference: str, kind: str, owner_id: str, starts_at: datetime, due_at: datetime,
+                  next_alert_at: datetime | None) -> None: ...
+    def clocks(self, reference: str) -> Sequence[ClockState]: ...
+    def acknowledge(self, reference: str, kinds: Sequence[str], actor_id: str, at: datetime) -> list[str]:
+        """Stop these open clocks; returns the kinds that were still open."""
+
+    def add_action(self, action: ActionRecord) -> int: ...
+    def actions(self, reference: str) -> Sequence[ActionRecord]: ...
+    def add_checkin(self, reference: str, employee_id: str, seq: int, due_at: datetime, stress: bool) -> None: ...
+    def checkin(self, checkin_id: int) -> CheckIn | None: ...
+    def open_checkin(self, employee_id: str) -> CheckIn | None:
+        """The newest asked check-in of this employee that still waits for an answer."""
+
+    def update_checkin(self, checkin_id: int, **changes: Any) -> None: ...
+    def stop_checkins(self, employee_id: str, at: datetime) -> int:
+        """Stop all scheduled and open check-ins of this employee; returns how many."""
+
+    def add_digest_item(self, manager_id: str, reference: str, digest_at: datetime) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: every turn's reads and writes commit together or not at all."""
 
@@ -95,6 +176,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     identities: Identities
     link_codes: LinkCodes
+    followup: FollowUpStore
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -27,7 +27,8 @@ LINKABLE_CHANNELS = ("telegram",)  # strangers can link themselves with a one-ti
 _CODE = re.compile(r"^\s*(?:/START\s+)?([A-HJ-NP-Z2-9]{4})-?([A-HJ-NP-Z2-9]{4})\s*$")
 MAX_ATTEMPTS = 8
 
-FilingHook = Callable[[UnitOfWork, Report, Employee, datetime], None]
+# Stores a filed report inside the turn; may return replies that follow the engine's own (who is told, how).
+FilingHook = Callable[[UnitOfWork, Report, Employee, datetime], Sequence[Reply] | None]
 
 
 class Interceptor(Protocol):
@@ -132,10 +133,11 @@ class ChatService:
             turn = self.engine.take_turn(state, msg, understanding, ctx)
             if turn.state is not state:
                 uow.conversations.save(msg.channel, msg.user, employee.id, turn.state, version)
+            replies = turn.replies
             for effect in turn.effects:
                 if isinstance(effect, FileReport):
-                    self.on_filed(uow, effect.report, employee, now)
-            return self._finish(uow, msg, turn.replies, now)
+                    replies = (*replies, *(self.on_filed(uow, effect.report, employee, now) or ()))
+            return self._finish(uow, msg, replies, now)
 
     @staticmethod
     def _finish(uow: UnitOfWork, msg: IncomingMessage, replies: tuple[Reply, ...], now: datetime) -> TurnOutcome:

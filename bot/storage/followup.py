@@ -10,15 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Index, Integer, String, Text, UniqueConstraint, and_, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from actions.records import (
-    ASKED,
-    EXPIRED,
-    SCHEDULED,
-    STOPPED,
-    ActionRecord,
-    CheckIn,
-    ClockState,
-)
+from bot.ports import ASKED, EXPIRED, SCHEDULED, STOPPED, ActionRecord, CheckIn, ClockState, FollowUpStore
 from bot.storage.orm import Base, OutboxRow
 from bot.storage.uow import SqlUnitOfWork
 
@@ -95,7 +87,7 @@ def _pg(session: Session) -> bool:
 
 def _clock(row: ClockRow) -> ClockState:
     return ClockState(row.id, row.reference, row.kind, row.owner_id, row.starts_at, row.due_at,
-                      row.acknowledged_at, row.acknowledged_by, row.alerts_sent, row.next_alert_at)
+                      row.acknowledged_at, row.acknowledged_by, row.alerts_sent, row.next_alert_at, row.escalated_at)
 
 
 def _checkin(row: CheckInRow) -> CheckIn:
@@ -290,6 +282,8 @@ class SqlFollowUpStore:
 
 class FollowUpUnitOfWork(SqlUnitOfWork):
     """The SQL unit of work with the follow-up store in the same transaction (`uow.followup`)."""
+
+    followup: FollowUpStore
 
     def __enter__(self) -> FollowUpUnitOfWork:
         super().__enter__()

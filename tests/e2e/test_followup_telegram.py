@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from bot.bootstrap import Container, bootstrap
 from bot.settings import Settings
 from bot.web.app import create_app
 from tests.dbs import database_url
-from tests.fakes import FakeUnderstander
+from tests.fakes import FakeClock, FakeUnderstander
 from tests.integration.telegram.fake_bot_api import TOKEN, FakeBotApi, running
 from tests.servers import running as serving
 from tests.unit.followup.script import THREAT
@@ -64,15 +65,17 @@ def link(container: Container, phone: Telegram, uid: int, employee_id: str, name
     phone.wait_text(uid, f"gekoppeld als {name}")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def telegram(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Telegram, Container]]:
-    with running() as api, database_url(request.param, tmp_path) as url:
+@contextmanager
+def started(db: str, tmp_path: Path, schedule: str, clock: FakeClock | None = None
+            ) -> Iterator[tuple[Telegram, Container]]:
+    """The server with Telegram on the fake Bot API; reporter, manager and coordinator linked."""
+    with running() as api, database_url(db, tmp_path) as url:
         settings = Settings(
-            database_url=url, scheduler_enabled=True, tick_seconds=0.2, aftercare_schedule="3s,8s",
+            database_url=url, scheduler_enabled=True, tick_seconds=0.2, aftercare_schedule=schedule,
             telegram_token=SecretStr(TOKEN), telegram_base_url=api.base_url,
             telegram_base_file_url=api.base_file_url, attachments_dir=tmp_path / "attachments",
         )
-        container = bootstrap(settings, understander=FakeUnderstander())
+        container = bootstrap(settings, understander=FakeUnderstander(), clock=clock)
         try:
             with serving(create_app(container=container)):
                 phone = Telegram(api)
@@ -82,6 +85,64 @@ def telegram(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[T
                 yield phone, container
         finally:
             container.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def telegram(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Telegram, Container]]:
+    with started(request.param, tmp_path, "3s,8s") as found:
+        yield found
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def telegram_in_time(request: pytest.FixtureRequest, tmp_path: Path
+                     ) -> Iterator[tuple[Telegram, Container, FakeClock]]:
+    """The same, on a clock the test moves (check-ins far away)."""
+    clock = FakeClock()
+    with started(request.param, tmp_path, "30d", clock) as (phone, container):
+        yield phone, container, clock
+
+
+def file_threat(phone: Telegram, wants: str = "1") -> str:
+    phone.say(REPORTER, "Hallo")
+    phone.wait_text(REPORTER, "Vertel in je eigen woorden")
+    phone.say(REPORTER, THREAT)
+    phone.wait_text(REPORTER, "Wil je nog iets toevoegen?")
+    phone.press(REPORTER, "Nee, verder")
+    phone.wait_text(REPORTER, "Hoe voel je je nu?")
+    phone.press(REPORTER, "Gaat wel")
+    phone.wait_text(REPORTER, "Wat wil je nu?")
+    phone.say(REPORTER, wants)
+    phone.wait_text(REPORTER, "Klopt dat?")
+    phone.press(REPORTER, "Klopt")
+    phone.wait_text(REPORTER, "Klopt dit?")
+    phone.press(REPORTER, "Versturen")
+    filed = phone.wait_text(REPORTER, "opgeslagen onder")
+    return filed.split("opgeslagen onder ")[1].split(".")[0]
+
+
+def test_a_manager_who_called_the_citizen_is_not_escalated_for_the_48_hour_clock(
+    telegram_in_time: tuple[Telegram, Container, FakeClock],
+) -> None:
+    phone, _container, clock = telegram_in_time
+    reference = file_threat(phone)
+    phone.wait_text(REPORTER, "Linda Jansen en de veiligheidscoördinator krijgen nu een bericht van mij.")
+    escalation = phone.wait_text(MANAGER, f"Ernstige melding {reference}")
+    assert "Wat er gebeurde: Gisteravond aan de balie dreigde een man" in escalation
+    phone.wait_text(COORDINATOR, f"Ernstige melding {reference} van Sam de Vries. Ter informatie: Linda Jansen")
+
+    phone.press(MANAGER, "Burger gebeld", in_message_with=f"Ernstige melding {reference}")
+    phone.wait_text(MANAGER, f"Vastgelegd bij {reference}: Burger gebeld.")
+    phone.wait_text(REPORTER, "Je leidinggevende heeft de burger gebeld.")
+
+    clock.advance(hours=49)  # past the 24-hour and the 48-hour deadlines
+    phone.wait_text(COORDINATOR, "De termijn is verstreken bij melding")
+    phone.wait_text(REPORTER, "het contact met jou op de dag van je melding niet op tijd gelukt")
+    time.sleep(1.0)  # several more ticks
+    overdue = [t for t in phone.texts(COORDINATOR) if t.startswith("De termijn is verstreken")]
+    assert any("vandaag contact met de medewerker" in t for t in overdue)
+    assert not any("reactie naar de dader" in t for t in overdue)
+    assert not any("reactie naar de burger" in t for t in phone.texts(REPORTER) if "niet op tijd" in t)
+    assert len([t for t in phone.texts(COORDINATOR) if "vandaag contact met de medewerker" in t]) == 1
 
 
 def test_report_escalation_action_feedback_and_check_ins_over_telegram(telegram: tuple[Telegram, Container]) -> None:
@@ -105,9 +166,9 @@ def test_report_escalation_action_feedback_and_check_ins_over_telegram(telegram:
     # The manager hears at once, with the clocks and the actions as buttons.
     escalation = phone.wait_text(MANAGER, f"Ernstige melding {reference}")
     assert "48 uur" in escalation
-    phone.press(MANAGER, "Contact opgenomen", in_message_with=reference)
-    phone.wait_text(MANAGER, f"Vastgelegd bij {reference}: Contact opgenomen.")
-    phone.wait_text(REPORTER, "Je leidinggevende heeft contact opgenomen met de burger.")
+    phone.press(MANAGER, "Burger gebeld", in_message_with=reference)
+    phone.wait_text(MANAGER, f"Vastgelegd bij {reference}: Burger gebeld.")
+    phone.wait_text(REPORTER, "Je leidinggevende heeft de burger gebeld.")
 
     # Check-in 1 (after 3 s): wisselend, with the aftercare contacts.
     phone.wait_text(REPORTER, "Hoe gaat het nu met je?")
@@ -128,7 +189,7 @@ def test_report_escalation_action_feedback_and_check_ins_over_telegram(telegram:
     mine = phone.wait_text(REPORTER, "Je meldingen:")
     assert f"{reference} (" in mine
     assert "status: in behandeling" in mine
-    assert "Je leidinggevende heeft contact opgenomen met de burger." in mine
+    assert "Je leidinggevende heeft de burger gebeld." in mine
     phone.say(REPORTER, f"aangifte {reference}")
     draft = phone.wait_text(REPORTER, "Concept voor je aangifte")
     assert "VPT-incident" in draft

@@ -101,17 +101,31 @@ def test_report_escalation_feedback_check_in_and_aangifte_over_http(server: Peop
         say(client, "demo", "2", in_reply_to=str(feeling["prompt_id"]))
         say(client, "demo", "1 en 3")
         say(client, "demo", "Klopt")
-        filed = say(client, "demo", "Versturen")[0]["text"]
-        reference = str(filed).split("opgeslagen onder ")[1].split(".")[0]
+        filed = say(client, "demo", "Versturen")
+        reference = str(filed[0]["text"]).split("opgeslagen onder ")[1].split(".")[0]
+        told = "\n".join(str(r["text"]) for r in filed)
+        assert "Linda Jansen en de veiligheidscoördinator krijgen nu een bericht van mij." in told
+        referral = filed[-1]
+        assert referral["choices"] == ["Ja, graag", "Nee, liever niet"]
+        say(client, "demo", "1", in_reply_to=str(referral["prompt_id"]))
+        request = mail_to(mails, "bmw@voorbeeldstad.example", reference)
+        assert "Sam de Vries (sam.devries@voorbeeldstad.example)" in request
+        assert "dreigde" not in request
 
         escalation = mail_to(mails, "linda.jansen@voorbeeldstad.example", reference)
         assert "binnen 48 uur" in escalation
+        assert "Wat er gebeurde: Gisteravond aan de balie dreigde een man" in escalation
+        copy = mail_to(mails, "fatima.yilmaz@voorbeeldstad.example", reference)
+        assert "Ter informatie: Linda Jansen heeft nu ook bericht" in copy
 
-        recorded = say(client, "mgr", f"contact {reference} ik heb de burger gebeld")[0]["text"]
-        assert str(recorded).startswith(f"Vastgelegd bij {reference}: Contact opgenomen.")
+        recorded = say(client, "mgr", f"burger gebeld {reference} rustig gesprek")[0]["text"]
+        assert str(recorded).startswith(f"Vastgelegd bij {reference}: Burger gebeld.")
         news = mail_to(mails, "sam.devries@voorbeeldstad.example", "Nieuws over je melding")
-        assert "Je leidinggevende heeft contact opgenomen met de burger." in news
-        assert "Toelichting: ik heb de burger gebeld" in news
+        assert "Je leidinggevende heeft de burger gebeld." in news
+        assert "Toelichting: rustig gesprek" in news
+
+        whole = say(client, "mgr", f"bekijk {reference}")[0]["text"]
+        assert str(whole).startswith(f"Melding {reference} van Sam de Vries")
 
         question = mail_to(mails, "sam.devries@voorbeeldstad.example", "Hoe gaat het nu met je?")
         assert "1. Goed" in question
@@ -121,7 +135,7 @@ def test_report_escalation_feedback_check_in_and_aangifte_over_http(server: Peop
         mail_to(mails, "linda.jansen@voorbeeldstad.example", "aan dat het niet zo goed")
 
         mine = say(client, "demo", "mijn meldingen")[0]["text"]
-        assert "Je leidinggevende heeft contact opgenomen met de burger." in str(mine)
+        assert "Je leidinggevende heeft de burger gebeld." in str(mine)
 
         draft = client("demo").get(f"/api/reports/{reference}/aangifte.txt")
         assert draft.status_code == 200
@@ -129,4 +143,5 @@ def test_report_escalation_feedback_check_in_and_aangifte_over_http(server: Peop
         assert "VPT-incident" in draft.text
         assert "Postbus 1234" in draft.text
         assert client("noor").get(f"/api/reports/{reference}/aangifte.txt").status_code == 404
-    assert sum(1 for m in mails.messages if reference in body(m) and "Ernstige melding" in body(m)) == 1
+    severe = [m["To"] for m in mails.messages if reference in body(m) and "Ernstige melding" in body(m)]
+    assert sorted(severe) == ["fatima.yilmaz@voorbeeldstad.example", "linda.jansen@voorbeeldstad.example"]

@@ -30,15 +30,17 @@ def test_a_manager_without_a_chat_channel_gets_the_report_by_email(
 ) -> None:
     reference = file_report(_chat(mail_container, "demo"))
     result = build_dispatcher(mail_container, {}).run_once()
-    assert result.channels == {"email": 1}
-    [message] = inbox[0].messages
+    assert result.channels == {"email": 2}  # the manager, and the coordinator for a severe report
+    [message, copy] = inbox[0].messages
+    assert copy["To"] == "fatima.yilmaz@voorbeeldstad.example"
+    assert f"Ernstige melding {reference} van Sam de Vries. Ter informatie: Linda Jansen" in body(copy)
     assert message["To"] == "linda.jansen@voorbeeldstad.example"
     assert message["From"] == "meldbot@voorbeeldstad.example"
     assert message["Subject"] == "Bericht van meldbot"
     text = body(message)
     assert f"Ernstige melding {reference} van Sam de Vries." in text
     assert "48 uur" in text
-    assert "  1. Medewerker gesproken\n  2. Contact opgenomen" in text
+    assert "  1. Medewerker gesproken\n  2. Burger gebeld\n  3. Steungesprek gehouden" in text
     assert "Antwoorden op deze e-mail kan niet." in text
     assert build_dispatcher(mail_container, {}).run_once().sent == 0
 
@@ -49,7 +51,7 @@ def test_a_chat_channel_comes_before_email(mail_container: Container, inbox: tup
     file_report(_chat(mail_container, "demo"))
     build_dispatcher(mail_container, {"telegram": sender}).run_once()
     assert len(sender.to("mgr")) == 1
-    assert inbox[0].messages == []
+    assert [m["To"] for m in inbox[0].messages] == ["fatima.yilmaz@voorbeeldstad.example"]  # no chat channel
 
 
 def test_a_refused_mailbox_is_undeliverable_and_reported_to_the_coordinator(
@@ -63,10 +65,9 @@ def test_a_refused_mailbox_is_undeliverable_and_reported_to_the_coordinator(
     dispatcher.org = replace(org, employees=employees)
     file_report(_chat(mail_container, "demo"))
     result = dispatcher.run_once()
-    assert (result.undeliverable, result.sent) == (1, 1)
-    [notice] = inbox[0].messages
+    assert (result.undeliverable, result.sent) == (1, 2)
+    [notice] = [m for m in inbox[0].messages if "kon niet worden bezorgd" in body(m)]
     assert notice["To"] == "fatima.yilmaz@voorbeeldstad.example"
-    assert "kon niet worden bezorgd" in body(notice)
 
 
 def _chat(container: Container, user: str) -> ChatHarness:

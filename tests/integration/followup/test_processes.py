@@ -23,7 +23,7 @@ from bot.storage.orm import OutboxRow
 from tests.conftest import ChatHarness
 from tests.fakes import FakeUnderstander
 from tests.integration.followup.conftest import CHAT_IDS, link
-from tests.unit.followup.script import file_report
+from tests.unit.followup.script import INSULT, file_report
 
 ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.slow
@@ -72,7 +72,7 @@ def statuses(container: Container) -> list[tuple[str, str]]:
 @pytest.fixture
 def real_time(db_url: str) -> Iterator[Container]:
     """A container on the system clock (the workers use it too), people linked to the file channel."""
-    settings = Settings(database_url=db_url, scheduler_enabled=False, aftercare_schedule="1s,60s")
+    settings = Settings(database_url=db_url, scheduler_enabled=False, aftercare_schedule="1s,60s", digest_time="")
     container = bootstrap(settings, understander=FakeUnderstander())
     for employee_id, chat_id in CHAT_IDS.items():
         link(container, employee_id, chat_id)
@@ -85,7 +85,7 @@ def test_kill_9_with_a_check_in_due_then_restart_delivers_everything_exactly_onc
     real_time: Container, db_url: str, tmp_path: Path, delivered_before_kill: int
 ) -> None:
     sink = tmp_path / "sink.jsonl"
-    reference = file_report(ChatHarness(real_time.chat.handle, user="demo"))
+    reference = file_report(ChatHarness(real_time.chat.handle, user="demo"), INSULT)  # to the manager only
     with worker(db_url, sink, "first", budget=delivered_before_kill) as first:
         # Wait until the check-in is due and the first worker has sent what it may send and hangs on the next.
         wait_for(lambda: len(deliveries(sink)) == delivered_before_kill)
@@ -100,7 +100,7 @@ def test_kill_9_with_a_check_in_due_then_restart_delivers_everything_exactly_onc
         wait_for(lambda: statuses(real_time) == [("escalation", "sent"), ("checkin", "sent")])
         time.sleep(1.5)  # several more ticks, past the lease: nothing may be sent again
     sent = Counter((d["chat_id"], d["prompt"]) for d in deliveries(sink))
-    assert sent == {(CHAT_IDS["mgr"], f"a:{reference}"): 1, (CHAT_IDS["demo"], "c:1"): 1}
+    assert sent == {(CHAT_IDS["mgr"], f"m:{reference}"): 1, (CHAT_IDS["demo"], "c:1"): 1}
 
 
 @pytest.mark.postgres

@@ -10,7 +10,7 @@ from typing import Any
 from actions.scheduler import start_scheduler
 from bot.conversation.messages import Reply
 from tests.integration.followup.conftest import FollowUp
-from tests.unit.followup.script import file_report
+from tests.unit.followup.script import INSULT, file_report
 
 
 class LoopCheckingSender:
@@ -24,7 +24,7 @@ class LoopCheckingSender:
 
 
 async def test_the_tick_job_sends_on_the_servers_event_loop_and_stops_on_shutdown(followup: FollowUp) -> None:
-    file_report(followup.chat("demo"))
+    file_report(followup.chat("demo"), INSULT)  # one message: the manager, at once
     sender = LoopCheckingSender()
     scheduler = start_scheduler(followup.container, {"telegram": sender})
     try:
@@ -40,7 +40,7 @@ async def test_the_tick_job_sends_on_the_servers_event_loop_and_stops_on_shutdow
 
 
 def test_without_a_server_loop_the_tick_sends_on_its_own(followup: FollowUp) -> None:
-    file_report(followup.chat("demo"))
+    file_report(followup.chat("demo"), INSULT)  # one message: the manager, at once
     scheduler = start_scheduler(followup.container, {"telegram": followup.sender})
     try:
         result = scheduler.tick()
@@ -64,7 +64,7 @@ class HangingSender:
 async def test_shutdown_during_a_send_on_the_server_loop_returns_and_leaves_the_row_to_retry(
     followup: FollowUp,
 ) -> None:
-    file_report(followup.chat("demo"))
+    file_report(followup.chat("demo"), INSULT)  # one message: the manager, at once
     sender = HangingSender()
     scheduler = start_scheduler(followup.container, {"telegram": sender})
     await asyncio.wait_for(sender.started.wait(), timeout=10)

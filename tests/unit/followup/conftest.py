@@ -8,8 +8,9 @@ import pytest
 
 from actions.aangifte import AangifteRequests
 from actions.aftercare import CheckInAnswers
-from actions.escalation import ManagerActions
+from actions.escalation import ManagerActions, ReportViewer
 from actions.filing import ReportFiler
+from actions.referral import ReferralAnswers
 from actions.timeline import FollowUpPolicy
 from bot.conversation.texts import Texts
 from bot.domain.model import Organisation
@@ -39,8 +40,9 @@ def followup_service(org: Organisation, texts: Texts, clock: FakeClock, uow: Fol
                      policy: FollowUpPolicy) -> ChatService:
     return ChatService(
         uow_factory=uow, understander=FakeUnderstander(), texts=texts, org=org, clock=clock, tz=TZ,
-        on_filed=ReportFiler(org, texts, policy, TZ),
-        interceptors=[ManagerActions(org, texts, TZ), CheckInAnswers(org, texts, TZ), AangifteRequests(org, texts, TZ)],
+        on_filed=ReportFiler(org, texts, policy, TZ, push_channels=("telegram", "email")),
+        interceptors=[ManagerActions(org, texts, TZ), ReferralAnswers(org, texts, can_email=True),
+                      CheckInAnswers(org, texts, TZ), AangifteRequests(org, texts, TZ), ReportViewer(org, texts, TZ)],
     )
 
 

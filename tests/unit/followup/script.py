@@ -8,8 +8,9 @@ THREAT = "Gisteravond aan de balie dreigde een man: ik weet waar je woont. Mijn 
 INSULT = "Vanochtend aan de telefoon schold een meneer me uit voor idioot en hing op."
 
 
-def file_report(chat: ChatHarness, description: str = THREAT) -> str:
-    """File a report, answering whatever is still asked; returns its reference."""
+def file_report(chat: ChatHarness, description: str = THREAT, wants: str = "1") -> str:
+    """File a report, answering whatever is still asked ('wants': '1' is contact with the manager, '2' help with
+    aangifte, '3' someone to talk to); returns its reference."""
     chat.say("Hallo")
     chat.say(description)
     chat.press("Nee, verder")
@@ -17,7 +18,7 @@ def file_report(chat: ChatHarness, description: str = THREAT) -> str:
         if "Hoe voel je je nu?" in chat.text:
             chat.press("Gaat wel")
         elif "Wat wil je nu?" in chat.text:
-            chat.say("1 en 3")
+            chat.say(wants)
         elif "Klopt dat?" in chat.text:
             chat.press("Klopt")
         elif "Klopt dit?" in chat.text:

@@ -116,3 +116,22 @@ def test_the_draft_leaves_unknowns_as_unknown(org: Organisation, texts: Texts) -
     text = draft_text(bare, org.employee("demo"), org, texts, TZ)
     assert "Wanneer: onbekend" in text
     assert "Waar: onbekend" in text
+
+
+def test_the_draft_explains_aangifte_onder_nummer_correctly(org: Organisation, texts: Texts) -> None:
+    text = draft_text(threat(), org.employee("demo"), org, texts, TZ)
+    assert "Aangifte doen is nooit anoniem" in text
+    assert "aangifte doen onder nummer. Dan staat je naam niet in het dossier dat de verdachte kan inzien" in text
+    assert "Je werkgever kan ook zelf aangifte doen." in text
+    assert "zonder je naam" not in text
+
+
+def test_aangifte_is_offered_for_vernieling_too(org: Organisation, texts: Texts) -> None:
+    from actions.filing import ReportFiler
+
+    report = replace(threat(), primary_form="verbaal", forms=("verbaal", "vernieling"), severe=False, wants=())
+    uow = FollowUpFakeUnitOfWork()
+    with uow:
+        replies = ReportFiler(org, texts, tz=TZ)(uow, report, org.employee("demo"), NOW)
+    assert f"Typ 'aangifte {report.reference}'" in "\n".join(r.text for r in replies)
+    assert "aangifte_2wd" in {c.kind for c in uow.followup.clocks(report.reference)}

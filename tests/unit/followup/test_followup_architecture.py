@@ -7,13 +7,14 @@ import re
 from pathlib import Path
 
 from actions.aftercare import MOOD_KEYS, STRESS_KEYS
-from actions.records import ACTION_STOPS, ACTIONS
+from actions.records import ACTION_STOPS, BACKOFFICE_ACTIONS, CHAT_BUTTONS, LEGACY_BUTTONS
 from actions.timeline import CLOCK_KINDS
 from bot.conversation.texts import Texts
 
 ROOT = Path(__file__).resolve().parents[3]
 PURE = ["actions/timeline.py", "actions/records.py", "actions/escalation.py", "actions/feedback.py",
-        "actions/aftercare.py", "actions/aangifte.py", "actions/filing.py", "actions/followup.py"]
+        "actions/aftercare.py", "actions/aangifte.py", "actions/filing.py", "actions/followup.py",
+        "actions/calendar.py", "actions/referral.py"]
 IO = {"sqlalchemy", "apscheduler", "smtplib", "socket", "telegram", "microsoft_agents", "fastapi", "starlette",
       "httpx", "aiohttp", "requests", "uvicorn", "alembic", "psycopg"}
 FOLLOWUP = [*PURE, "actions/dispatch.py", "actions/scheduler.py", "actions/email.py"]
@@ -54,7 +55,11 @@ def test_every_text_key_used_in_follow_up_exists(texts: Texts) -> None:
 
 
 def test_every_action_mood_stress_sign_and_clock_has_its_dutch_text(texts: Texts) -> None:
-    for action in ACTIONS:
+    for key, _action, _details in CHAT_BUTTONS:
+        assert texts.choice(f"action_{key}")
+    for action in LEGACY_BUTTONS:
+        assert texts.choice(f"legacy_action_{action}")
+    for action in BACKOFFICE_ACTIONS:
         assert texts.choice(f"action_{action}")
     for action in ACTION_STOPS:
         assert "{role}" in texts.label("feedback", action)
@@ -65,6 +70,7 @@ def test_every_action_mood_stress_sign_and_clock_has_its_dutch_text(texts: Texts
     for kind in CLOCK_KINDS:
         assert "{due}" in texts.label("clock_tasks", kind)
         assert texts.label("clock_names", kind)
+        assert texts.label("clock_names_reporter", kind)
 
 
 def test_no_dutch_sentence_is_hard_coded_in_follow_up_code() -> None:
