@@ -106,6 +106,10 @@ def load(container: Container, reports: int, org: dict[str, Any], rnd: random.Ra
             session.execute(insert(ClockRow), clocks)
             session.execute(insert(CheckInRow), checkins)
             session.commit()
+        # What the follow-up store keeps when clocks are added one by one: each report's earliest open deadline.
+        session.execute(text("UPDATE reports SET next_due_at = (SELECT min(c.due_at) FROM report_clocks c "
+                             "WHERE c.reference = reports.reference AND c.acknowledged_at IS NULL)"))
+        session.commit()
     with container.db.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.domain.model import Report
@@ -115,15 +115,12 @@ class ReportFile:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-def _next_due() -> Select[tuple[str, datetime]]:
-    return (select(ClockRow.reference, func.min(ClockRow.due_at).label("next_due"))
-            .where(ClockRow.acknowledged_at.is_(None)).group_by(ClockRow.reference))
-
-
 def inbox(session: Session, viewer_id: str, teams: frozenset[str] | None, wanted: InboxFilter,
           now: datetime) -> InboxPage:
-    """Reports in scope (teams None: all), never the viewer's own; overdue first, then by the next deadline."""
-    next_due = _next_due().subquery()
+    """Reports in scope (teams None: all), never the viewer's own; overdue first, then by the next deadline.
+
+    Sorting ascending on the earliest open deadline puts the overdue ones first by itself.
+    """
     conditions = [ReportRow.reporter_id != viewer_id]
     if teams is not None:
         conditions.append(ReportRow.team_id.in_(sorted(teams)) if teams else ReportRow.id < 0)
@@ -145,29 +142,23 @@ def inbox(session: Session, viewer_id: str, teams: frozenset[str] | None, wanted
     total = int(session.scalar(select(func.count()).select_from(ReportRow).where(where)) or 0)
     pages = max(1, -(-total // wanted.per_page))
     page = min(max(1, wanted.page), pages)
-    overdue_first = case((next_due.c.next_due < now, 0), (next_due.c.next_due.is_(None), 2), else_=1)
     stmt = (
         select(ReportRow.reference, ReportRow.created_at, ReportRow.team_id, ReportRow.reporter_id,
-               ReportRow.primary_form, ReportRow.abcd, ReportRow.severe, ReportRow.status, next_due.c.next_due)
-        .outerjoin(next_due, next_due.c.reference == ReportRow.reference)
+               ReportRow.primary_form, ReportRow.abcd, ReportRow.severe, ReportRow.status,
+               ReportRow.next_due_at.label("next_due"))
         .where(where)
-        .order_by(overdue_first, next_due.c.next_due, ReportRow.created_at.desc(), ReportRow.id.desc())
+        .order_by(ReportRow.next_due_at.asc().nulls_last(), ReportRow.created_at.desc(), ReportRow.id.desc())
         .limit(wanted.per_page).offset((page - 1) * wanted.per_page)
     )
     found = session.execute(stmt).all()
     kinds = _next_kinds(session, [r.reference for r in found if r.next_due is not None])
     rows = tuple(
         InboxRow(r.reference, r.created_at, r.team_id, r.reporter_id, r.primary_form, r.abcd, r.severe, r.status,
-                 OpenClock(kinds.get(r.reference, ""), _aware(r.next_due, r.created_at))
+                 OpenClock(kinds.get(r.reference, ""), r.next_due)
                  if r.next_due is not None else None)
         for r in found
     )
     return InboxPage(rows, total, page, pages)
-
-
-def _aware(value: datetime, like: datetime) -> datetime:
-    """min() over a UTC column comes back naive on SQLite; give it the zone of a column read the normal way."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=like.tzinfo)
 
 
 def _next_kinds(session: Session, references: Sequence[str]) -> dict[str, str]:

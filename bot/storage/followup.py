@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Index, Integer, String, Text, UniqueConstraint, and_, or_, select, update
+from sqlalchemy import JSON, Boolean, Index, Integer, String, Text, UniqueConstraint, and_, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.ports import ASKED, EXPIRED, SCHEDULED, STOPPED, ActionRecord, CheckIn, ClockState, FollowUpStore
-from bot.storage.orm import Base, OutboxRow
+from bot.storage.orm import Base, OutboxRow, ReportRow
 from bot.storage.uow import SqlUnitOfWork
 
 
@@ -121,6 +121,15 @@ class SqlFollowUpStore:
         self.session.add(ClockRow(reference=reference, kind=kind, owner_id=owner_id, starts_at=starts_at,
                                   due_at=due_at, alerts_sent=0, next_alert_at=next_alert_at))
         self.session.flush()
+        self._set_next_due(reference)
+
+    def _set_next_due(self, reference: str) -> None:
+        """Keep the report's earliest open deadline (the inbox sorts on it)."""
+        earliest = (select(func.min(ClockRow.due_at))
+                    .where(ClockRow.reference == reference, ClockRow.acknowledged_at.is_(None))
+                    .scalar_subquery())
+        self.session.execute(update(ReportRow).where(ReportRow.reference == reference)
+                             .values(next_due_at=earliest))
 
     def clocks(self, reference: str) -> Sequence[ClockState]:
         rows = self.session.scalars(select(ClockRow).where(ClockRow.reference == reference).order_by(ClockRow.id))
@@ -138,6 +147,8 @@ class SqlFollowUpStore:
             row.next_alert_at = None
             stopped.append(row.kind)
         self.session.flush()
+        if stopped:
+            self._set_next_due(reference)
         return stopped
 
     def lock_due_clocks(self, now: datetime, limit: int) -> Sequence[ClockRow]:

@@ -91,7 +91,8 @@ class ReportRow(Base):
     __tablename__ = "reports"
     __table_args__ = (Index("ix_reports_status_created", "status", "created_at"),
                       Index("ix_reports_created_at", "created_at"),
-                      Index("ix_reports_team_created", "team_id", "created_at"))
+                      Index("ix_reports_team_created", "team_id", "created_at"),
+                      Index("ix_reports_next_due", "next_due_at"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     reference: Mapped[str] = mapped_column(String(32), unique=True)
     reporter_id: Mapped[str] = mapped_column(String(64), index=True)
@@ -124,6 +125,8 @@ class ReportRow(Base):
     suicide_threat: Mapped[bool] = mapped_column(Boolean, default=False)
     doxing: Mapped[bool] = mapped_column(Boolean, default=False)
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # The earliest deadline still open (kept by the follow-up store), so the inbox sorts without a join.
+    next_due_at: Mapped[datetime | None]
 
 
 class AuditRow(Base):
@@ -156,6 +159,7 @@ class DeliveryRow(Base):
     delivery_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(index=True)
     response: Mapped[list[Any] | None] = mapped_column(JSON)
+    sent_at: Mapped[datetime | None]  # when the channel sent the replies; a redelivery then sends nothing
 
 
 class OutboxRow(Base):
