@@ -31,6 +31,7 @@ from nlu.data import (  # noqa: E402
 from nlu.evaluation import time_phrase_accuracy  # noqa: E402
 from nlu.metrics import BinaryScore, Scores, binary, single_label  # noqa: E402
 from nlu.result import ABCD, PRIMARY_FORMS, UnderstandContext  # noqa: E402
+from nlu.timecorpus import duckling_accuracy, render_table  # noqa: E402
 from nlu.training import load_understander, train  # noqa: E402
 from nlu.understander import Understander  # noqa: E402
 
@@ -44,6 +45,8 @@ TARGETS = {
     "held-out severe recall": (">=", 1.0),
     "held-out severe precision": (">=", 0.80),
     "time phrases resolved": (">=", 0.95),
+    "Duckling NL, past meaning": (">=", 0.90),
+    "Duckling NL, future flagged": (">=", 0.90),
     "real-text primary accuracy": (">=", 0.90),
     "real-text ABCD accuracy": (">=", 0.80),
     "real-text severe recall": (">=", 0.97),
@@ -126,6 +129,7 @@ def main() -> int:
                 items = load_incidents(training_dir / name)
                 unseen[name] = (items, _score(understander, items, describe))
         good, total = time_phrase_accuracy(training_dir) or (0, 0)
+        duckling = duckling_accuracy(training_dir)
 
     measured = {
         "classify p99 (ms)": _percentile(latencies, 99),
@@ -137,6 +141,12 @@ def main() -> int:
         "held-out severe precision": severe.precision,
         "time phrases resolved": good / total if total else 0.0,
     }
+    if duckling is not None:
+        d_good, d_total = duckling.past
+        measured["Duckling NL, past meaning"] = d_good / d_total if d_total else 0.0
+        future = [f for f in duckling.families if f.family == "future"]
+        if future:
+            measured["Duckling NL, future flagged"] = future[0].share
     if REALTEXT_FILE in unseen:
         r_primary, r_abcd, r_severe = unseen[REALTEXT_FILE][1]
         measured["real-text primary accuracy"] = r_primary.accuracy
@@ -160,6 +170,13 @@ def main() -> int:
         failures += not ok
         _out(f"{name:28} {value:9.3f}   target {op} {target:<6}  {'ok' if ok else 'MISSED'}")
     _out()
+    if duckling is not None:
+        _out(f"Duckling NL corpus re-resolved to the past (duckling_nl.yml; {duckling.skipped} phrases skipped):")
+        for line in render_table(duckling):
+            _out("  " + line)
+        for case in duckling.failures:
+            _out(f"  not resolved as expected: [{case.family}] {case.phrase!r}")
+        _out()
     _per_class("held-out (heldout.yml)", held, len(heldout))
     for name, (items, scored) in unseen.items():
         _out()

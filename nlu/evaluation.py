@@ -29,6 +29,7 @@ from nlu.metrics import BinaryScore, ClassScore, Scores, binary, multi_label, si
 from nlu.model import ArchConfig, Progress, average, build_intent_nlp, predict_many, train_nlp
 from nlu.result import ABCD, FINE_FORMS, INTENTS, PRIMARY_FORMS, UnderstandContext
 from nlu.rules import Analysis, RuleAnalyzer
+from nlu.timecorpus import CorpusScore, duckling_accuracy, render_table
 from nlu.timeparse import parse_when
 from nlu.training import intent_training_data, train_incident_members
 
@@ -63,6 +64,7 @@ class EvalReport:
     images: tuple[Path, ...] = field(default_factory=tuple)
     realtext: IncidentScores | None = None  # real descriptions from public sources (realtext_dev.yml)
     contrast: IncidentScores | None = None  # constructed contrast pairs (contrast.yml)
+    duckling: CorpusScore | None = None  # Duckling's Dutch time corpus, re-resolved to the past
 
 
 def stratified_folds(incidents: Sequence[Incident], folds: int, seed: int) -> list[int]:
@@ -254,6 +256,7 @@ def evaluate(
     heldout_scores = unseen.get(HELDOUT_FILE)
     intent_cv = intent_cross_validation(training_dir, arch, folds=folds, seed=seed)
     times = time_phrase_accuracy(training_dir)
+    duckling = duckling_accuracy(training_dir)
     seconds = time.perf_counter() - started
     out_dir.mkdir(parents=True, exist_ok=True)
     shown = heldout_scores or cv
@@ -274,6 +277,7 @@ def evaluate(
             seconds=seconds,
             realtext=unseen.get(REALTEXT_FILE),
             contrast=unseen.get(CONTRAST_FILE),
+            duckling=duckling,
         ),
         encoding="utf-8",
     )
@@ -287,6 +291,7 @@ def evaluate(
         images,
         realtext=unseen.get(REALTEXT_FILE),
         contrast=unseen.get(CONTRAST_FILE),
+        duckling=duckling,
     )
 
 
@@ -352,6 +357,7 @@ def render_markdown(
     seconds: float,
     realtext: IncidentScores | None = None,
     contrast: IncidentScores | None = None,
+    duckling: CorpusScore | None = None,
 ) -> str:
     """The evaluation report as Markdown."""
     lines = [
@@ -385,6 +391,13 @@ def render_markdown(
             "## Time phrases (time_phrases.yml)",
             "",
             f"- {good}/{total} resolved ({good / max(1, total):.1%})",
+            "",
+        ]
+    if duckling is not None:
+        lines += [
+            "## Duckling's Dutch time corpus, re-resolved to the most recent past (duckling_nl.yml)",
+            "",
+            *render_table(duckling),
             "",
         ]
     return "\n".join(lines)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from nlu.fuzzy import Corrector
 from nlu.result import TimeSpan
 from nlu.textnorm import fold
-from nlu.timespecial import expand_weekday_abbreviations, resolve_special
+from nlu.timespecial import expand_weekday_abbreviations, resolve_month, resolve_special
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,8 @@ class _Hit:
 
 
 _TOKEN_RE = re.compile(
-    r"(?P<date>\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}[-/]\d{1,2}(?![-/.\d]))"
+    r"(?P<decimal>\d+,\d+)"  # "2,5 uur": an amount, never a clock time
+    r"|(?P<date>\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}[-/]\d{1,2}(?![-/.\d]))"
     r"|(?P<clock>\d{1,2}[:.u]\d{2})(?![\d.:])"
     r"|(?P<num>\d+)(?:ste|de|e)?(?![0-9])"
     r"|(?P<s>['`]s(?=[\s-])|\bs['`]-?(?=[a-z])|\bs-(?=[a-z]))"
@@ -171,7 +172,7 @@ def tokenize(text: str) -> list[_Tok]:
         if kind == "s":
             toks.append(_Tok("s", s, e))
             continue
-        if kind in ("date", "clock"):
+        if kind in ("date", "clock", "decimal"):
             toks.append(_Tok(m.group(0), s, e))
             continue
         if m.group("num") is not None:
@@ -192,6 +193,8 @@ def _resolve_morgen(toks: list[_Tok]) -> list[_Tok]:
     for i, tok in enumerate(toks):
         if tok.word == "ochtend" and _raw_is_morgen(tok) and (i == 0 or toks[i - 1].word not in _DAY_CONTEXT):
             out.append(_Tok("morgen", tok.start, tok.end, tok.fuzzy))
+        elif tok.word == "morgen" and i > 0 and toks[i - 1].word in _DAY_CONTEXT:
+            out.append(_Tok("ochtend", tok.start, tok.end, tok.fuzzy))  # "in de morgen", "maandag morgen"
         else:
             out.append(tok)
     return out
@@ -207,8 +210,10 @@ _WD = "|".join(WEEKDAYS)
 _PART = "ochtend|voormiddag|middag|namiddag|avond|nacht"
 _PRE = (
     r"(?:(?P<pre>om|rond|tegen|even na|iets na|kort na|net na|even voor|iets voor|kort voor|net voor|na|voor|"
-    r"vanaf)\s)?"
+    r"vanaf|tot|op zijn vroegst om|op zijn laatst om)\s)?"
 )
+_POST = r"(?: (?P<post>op zijn vroegst|op zijn laatst))?"
+_NOT_AHEAD = r"(?<!,)(?<!over )(?<!in )(?<!binnen )(?<!komende )(?<!volgende )"  # "over twee uur": a duration
 _UNITS_AFTER = (
     r"(?!\s(?:minuten|kwartier|dag|week|maand|jaar|keer|mensen|man|personen|euro|cm|meter|km|procent))"
 )
@@ -227,10 +232,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("clock", _PRE + r"\bhalf (?P<halfh>\d{1,2}|een)\b(?! uur)"),
         ("clock", _PRE + r"\b(?P<h>\d{1,2})[:.u](?P<m>\d{2})(?: uur)?"),
-        ("clock", _PRE + r"\b(?P<h>\d{1,2}) uur(?! geleden| terug| lang| later| eerder| ervoor| daarvoor)\b"),
+        ("clock", _PRE + _NOT_AHEAD + r"\b(?P<h>\d{1,2}) uur(?! geleden| terug| lang| later| eerder| ervoor| daarvoor)"
+                  r"\b" + _POST),
         ("clock", r"\b(?P<pre>om|rond|tegen) (?P<h>een) uur(?! geleden| terug| lang| later| eerder)\b"),
         ("clock", _PRE + r"\been uur of (?P<h>\d{1,2})\b"),
-        ("clock", r"\b(?P<pre>om|rond|tegen) (?P<h>\d{1,2})\b" + _UNITS_AFTER),
+        ("clock", r"\b(?P<pre>om|rond|tegen|tot) (?P<h>\d{1,2})\b" + _UNITS_AFTER),
         ("clock", _PRE + r"\b(?P<midnight>middernacht)\b"),
         ("ago", r"\b(?P<n>" + _NUM + r") (?P<unit>minuten|kwartier|uur|dag|week|maand)(?: en een half)? "
                 + _AGO + r"\b"),
@@ -247,6 +253,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("day", r"\b(?P<wd2>" + _WD + r") (?:van )?(?:de )?(?P<mod2>vorige|afgelopen|verleden) week\b"),
         ("day", r"\b(?:(?P<mod3>vorige|afgelopen|verleden|deze|laatste|op) )?(?P<wd>" + _WD + r")\b"),
         ("day", r"\b(?P<rel>eergisteren|gisteren|vandaag|morgen|overmorgen)\b"),
+        ("day", r"\bop (?P<rel>deze dag)\b"),
         ("day", r"\b(?:(?:op|de) )?(?P<d>\d{1,2}) (?P<mon>" + MONTHS + r")\b(?: (?P<y>\d{4})\b)?"),
         ("day", r"\b(?P<date>\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{2,4})?)(?=\s|$)"),
         ("part", r"\b(?:(?P<mod>vroeg in de|laat in de|begin van de|eind van de|einde van de|"
@@ -350,8 +357,8 @@ def _numeric_date(text: str, today: date) -> date | None:
     parts = [int(p) for p in re.split(r"[-/.]", text)]
     day, month = parts[0], parts[1]
     year = parts[2] if len(parts) > 2 else today.year
-    if year < 100:
-        year += 2000 if year + 2000 <= today.year else 1900  # "31.10.74" is 1974
+    if year < 100:  # "31.10.74" is 1974; a year at most ten years ahead is this century ("18-07-14")
+        year += 2000 if year + 2000 <= today.year + 10 else 1900
     try:
         found = date(year, month, day)
     except ValueError:
@@ -496,7 +503,9 @@ def _collect_day(frame: _Frame, d: dict[str, Any], hit: _Hit, now: datetime) -> 
     tokens = d["tokens"]
     # a compound such as gisternacht / zaterdagnacht: the night after that day
     if "rel" in d:
-        offset = {"eergisteren": -2, "gisteren": -1, "vandaag": 0, "morgen": 1, "overmorgen": 2}[d["rel"]]
+        offset = {"eergisteren": -2, "gisteren": -1, "vandaag": 0, "deze dag": 0, "morgen": 1, "overmorgen": 2}[
+            d["rel"]
+        ]
         frame.days.append((today + timedelta(days=offset), 0.9 if offset <= 0 else 0.3, False))
     elif "wd1" in d or "wd2" in d:
         wd = WEEKDAYS.index(d.get("wd1") or d["wd2"])
@@ -507,7 +516,8 @@ def _collect_day(frame: _Frame, d: dict[str, Any], hit: _Hit, now: datetime) -> 
         conf = 0.85 if d.get("mod3") in (None, "op", "afgelopen", "vorige", "verleden", "laatste") else 0.6
         frame.days.append((_most_recent_weekday(today, wd, include_today=False), conf, False))
     elif "mon" in d:
-        found = _absolute_date(" ".join(t for t in tokens if t not in ("op", "de")), now)
+        words = [_FULL_MONTH.get(t, t) for t in tokens if t not in ("op", "de")]
+        found = _absolute_date(" ".join(words), now)
         if found is not None:
             frame.absolute.append(found)
     elif "date" in d:
@@ -515,6 +525,9 @@ def _collect_day(frame: _Frame, d: dict[str, Any], hit: _Hit, now: datetime) -> 
         if found is not None:
             frame.absolute.append(found)
     del hit, tokens
+
+
+_FULL_MONTH = {"sept": "september", "sep": "september", "mrt": "maart", "okt": "oktober", "mar": "maart"}
 
 
 def _collect_part(frame: _Frame, d: dict[str, Any]) -> None:
@@ -532,6 +545,10 @@ def _collect_part(frame: _Frame, d: dict[str, Any]) -> None:
 
 def _collect_clock(frame: _Frame, d: dict[str, Any]) -> None:
     pre = d.get("pre", "om")
+    if d.get("post") == "op zijn vroegst" or pre == "op zijn vroegst om":
+        pre = "vanaf"
+    elif d.get("post") == "op zijn laatst" or pre in ("op zijn laatst om", "tot"):
+        pre = "voor"
     if "midnight" in d:
         frame.clocks.append((24, 0, 15, 0.85, True, pre))
         return
@@ -574,13 +591,47 @@ def parse_when(text: str, now: datetime, *, tz: str = DEFAULT_TZ) -> TimeSpan | 
     """The interval a Dutch time phrase refers to, relative to `now`; None when the text names no time."""
     zone = ZoneInfo(tz)
     now = now.replace(tzinfo=zone) if now.tzinfo is None else now.astimezone(zone)
-    text = expand_weekday_abbreviations(text)
+    text = _normalise_written_forms(expand_weekday_abbreviations(text))
+    named = _NAMED_ZONE.search(text)
+    if named is not None:  # "16 uur CET": read the clock in that zone, answer in ours
+        other = _ZONES[named.group(1).lower()]
+        span = parse_when(text[: named.start()] + text[named.end() :], now, tz=other)
+        if span is None:
+            return None
+        return TimeSpan(span.text, span.start.astimezone(zone), span.end.astimezone(zone), span.confidence)
     special = resolve_special(text, now, zone, lambda rest: _day_named(rest, now, zone))
     if special is not None:
         (start, end), words = special
         conf = 0.85 if start <= now else 0.3  # an incident in the future: something is off
         return TimeSpan(text=words, start=start, end=end, confidence=conf)
-    return _parse_rules(text, now, zone)
+    found = _parse_rules(text, now, zone)
+    if found is None and (month := resolve_month(text, now, zone)) is not None:
+        (start, end), words = month
+        return TimeSpan(text=words, start=start, end=end, confidence=0.7 if start <= now else 0.3)
+    return found
+
+
+_ZONES = {"cet": "Etc/GMT-1", "cest": "Etc/GMT-2", "gmt": "UTC", "utc": "UTC", "wet": "UTC"}
+_NAMED_ZONE = re.compile(r"(?<=[\dru])\s+(cet|cest|gmt|utc)\b", re.IGNORECASE)  # after "16", "uur", "8u"
+_WRITTEN_FORMS = (
+    (re.compile(r"\b(\d{1,2})h(\d{2})\b", re.IGNORECASE), r"\1:\2"),  # "17h10"
+    (re.compile(r"\b(\d{1,2})h\b", re.IGNORECASE), r"\1 uur"),  # "15h"
+    (
+        re.compile(r"\b(1[01]|[6-9])(:\d{2})?\s*am\b(?:\s*in de (?:ochtend|morgen))?", re.IGNORECASE),
+        r"\1\2 's ochtends",
+    ),
+    (re.compile(r"\b(12|[0-5])(:\d{2})?\s*am\b", re.IGNORECASE), r"\1\2 's nachts"),
+    (re.compile(r"\b(\d{1,2})(:\d{2})?\s*pm\b", re.IGNORECASE), r"\1\2 's middags"),
+)
+
+
+def _normalise_written_forms(text: str) -> str:
+    """Clock times written as 17h10, 15h, 11 am or 3 pm, in the forms the rules read."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    for pattern, replacement in _WRITTEN_FORMS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _day_named(text: str, now: datetime, zone: ZoneInfo) -> date | None:
