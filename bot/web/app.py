@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.bootstrap import Container, bootstrap
 from bot.conversation.messages import IncomingMessage
+from bot.domain.access import Permission, may
 from bot.settings import Settings
 from bot.web.auth import SESSION_COOKIE, WebAuth
 from bot.web.backoffice import backoffice_router
@@ -170,6 +171,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         if principal is None:
             return pages.render(request, "login.html", oidc=auth.oidc is not None, next_path="/", notice=None)
         return pages.render(request, "chat.html", person=principal.employee,
+                            show_backoffice=may(container.org, principal.employee, Permission.BACKOFFICE),
                             chat_texts={k: texts[k] for k in CHAT_TEXT_KEYS})
 
     @app.get("/favicon.ico", include_in_schema=False)

@@ -195,3 +195,9 @@ def test_closing_with_an_outcome_closes_the_report(office: Office) -> None:
     assert res.status_code == 303
     assert reference not in coord.get("/beheer").text  # closed reports leave the open inbox
     assert reference in coord.get("/beheer", params={"status": "afgerond"}).text
+
+
+def test_the_chat_page_links_managers_to_the_back_office(office: Office) -> None:
+    assert 'href="/beheer"' in office.client("mgr").get("/").text
+    assert 'href="/beheer"' in office.client("coord").get("/").text
+    assert 'href="/beheer"' not in office.client("demo").get("/").text
