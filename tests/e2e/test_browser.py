@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from collections.abc import Iterator
@@ -10,9 +11,12 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from openpyxl import load_workbook
+from sqlalchemy import func, select
 
 from bot.bootstrap import bootstrap
 from bot.settings import Settings
+from bot.storage.orm import ReportRow
 from bot.web.app import create_app
 from tests.e2e.test_backoffice import Office
 from tests.fakes import FakeClock, FakeUnderstander
@@ -223,13 +227,28 @@ def test_a_manager_handles_a_report_in_the_back_office_and_the_reporter_hears_it
             assert "Je leidinggevende heeft de burger gebeld." in page.locator("#log").inner_text()
             reporter.close()
 
-            coordinator = browser.new_context(bypass_csp=True)
+            coordinator = browser.new_context(bypass_csp=True, accept_downloads=True)
             page = coordinator.new_page()
             page.goto(base + link_path(app, "coord"))
             page.goto(base + "/beheer")
             everything = page.locator("main").inner_text()
             assert reference in everything
             assert other_team in everything
+            page.get_by_role("link", name="Overzicht").click()
+            page.wait_for_url(base + "/beheer/overzicht")
+            assert serious_violations(page) == []
+            with page.expect_download() as xlsx:
+                page.get_by_role("link", name="Minimale dataset (Excel)").click()
+            workbook = load_workbook(io.BytesIO(Path(xlsx.value.path()).read_bytes()), read_only=True)
+            rows = list(workbook.active.iter_rows(values_only=True))
+            with container.session_factory() as session:
+                stored = session.scalar(select(func.count()).select_from(ReportRow))
+            assert len(rows) - 1 == stored == 2  # a header row, then one row a report
+            assert rows[0][0] is not None
+            with page.expect_download() as pdf:
+                page.get_by_role("link", name="Jaaroverzicht").click()
+            assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF")
+            page.screenshot(path=str(tmp_path / "figures-page.png"), full_page=True)
             coordinator.close()
     finally:
         container.close()
