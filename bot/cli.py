@@ -318,6 +318,9 @@ def _register_nlu_commands() -> None:
 
 
 _register_nlu_commands()
+from bot.cli_admin import register as _register_admin  # noqa: E402
+
+_register_admin(app)
 
 
 def main() -> None:

@@ -51,6 +51,12 @@ class DeliveryLog(Protocol):
     def record(self, channel: str, delivery_id: str, response: list[dict[str, Any]], now: datetime) -> bool:
         """Mark the delivery processed with its replies; False when another turn recorded it first."""
 
+    def sent_at(self, channel: str, delivery_id: str) -> datetime | None:
+        """When the channel sent the delivery's replies; None when not (yet) or unknown."""
+
+    def mark_sent(self, channel: str, delivery_id: str, now: datetime) -> None:
+        """Note that the replies went out (the first time counts); unknown deliveries are ignored."""
+
     def purge_before(self, when: datetime) -> int: ...
 
 

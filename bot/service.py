@@ -43,6 +43,24 @@ class Interceptor(Protocol):
     ) -> tuple[Reply, ...] | None: ...
 
 
+def clean_text(text: str) -> str:
+    """Text as the core keeps it: without NUL and lone surrogates, which no database or channel can carry.
+
+    Everything else (zero-width joiners, direction marks, emoji sequences, markup) stays as typed.
+    """
+    if text.isascii():
+        return text.replace("\x00", "")
+    return "".join(ch for ch in text if ch != "\x00" and not 0xD800 <= ord(ch) <= 0xDFFF)
+
+
+def _clean(msg: IncomingMessage) -> IncomingMessage:
+    """The message with its free text (and attachment names) cleaned, for every channel alike."""
+    attachments = tuple(
+        replace(a, original_name=clean_text(a.original_name)) if a.original_name else a for a in msg.attachments
+    )
+    return replace(msg, text=clean_text(msg.text), attachments=attachments)
+
+
 def replies_to_json(replies: tuple[Reply, ...]) -> list[dict[str, Any]]:
     return [{"text": r.text, "choices": list(r.choices), "prompt_id": r.prompt_id} for r in replies]
 
@@ -80,7 +98,7 @@ class ChatService:
 
     def handle(self, msg: IncomingMessage) -> TurnOutcome:
         """Process one incoming message exactly once and return what to send back."""
-        msg = replace(msg, text=msg.text.replace("\x00", ""))
+        msg = _clean(msg)
         for attempt in range(MAX_ATTEMPTS):
             try:
                 return self._turn(msg)
@@ -91,6 +109,21 @@ class ChatService:
                     raise
                 logger.warning("database busy; retrying turn: %s", exc.__class__.__name__)
         raise ConcurrencyConflict(f"{msg.channel}:{msg.user}")
+
+    def was_sent(self, msg: IncomingMessage) -> bool:
+        """True when the replies to this delivery were sent before (a redelivery then sends nothing)."""
+        if msg.delivery_id is None:
+            return False
+        with self.uow_factory() as uow:
+            return uow.deliveries.sent_at(msg.channel, msg.delivery_id) is not None
+
+    def mark_sent(self, msg: IncomingMessage) -> None:
+        """Note that the channel sent this delivery's replies (in a transaction of its own, after sending)."""
+        if msg.delivery_id is None:
+            return
+        with self.uow_factory() as uow:
+            uow.deliveries.mark_sent(msg.channel, msg.delivery_id, self.clock.now())
+            uow.commit()
 
     def employee_for(self, uow: UnitOfWork, channel: str, user: str) -> Employee | None:
         if channel in DIRECT_CHANNELS:

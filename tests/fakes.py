@@ -95,6 +95,7 @@ class _Store:
     counters: dict[int, int] = field(default_factory=dict)
     conversations: dict[tuple[str, str], tuple[ConversationState, int]] = field(default_factory=dict)
     deliveries: dict[tuple[str, str], list[dict[str, Any]] | None] = field(default_factory=dict)
+    sent: dict[tuple[str, str], datetime] = field(default_factory=dict)
     outbox: list[dict[str, Any]] = field(default_factory=list)
     audit: list[tuple[Any, ...]] = field(default_factory=list)
     identities: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -260,6 +261,13 @@ class _Deliveries:
             return False
         self.s.deliveries[(channel, delivery_id)] = response
         return True
+
+    def sent_at(self, channel: str, delivery_id: str) -> datetime | None:
+        return self.s.sent.get((channel, delivery_id))
+
+    def mark_sent(self, channel: str, delivery_id: str, now: datetime) -> None:
+        if (channel, delivery_id) in self.s.deliveries:
+            self.s.sent.setdefault((channel, delivery_id), now)
 
     def purge_before(self, when: datetime) -> int:
         return 0

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 import uuid
-from collections.abc import Callable
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
 
 from bot.channels import numbered
-from bot.conversation.messages import IncomingMessage, TurnOutcome
+from bot.conversation.flow import TurnContext
+from bot.conversation.messages import IncomingMessage, Reply, TurnOutcome
+from bot.conversation.state import ConversationState
 
 QUIT_WORDS = {"/quit", "/exit", ":q"}
+CHANNEL = "terminal"
 
 
 def run_terminal_chat(
@@ -20,20 +23,35 @@ def run_terminal_chat(
     stdin: TextIO | None = None,
     write: Callable[[str], None] | None = None,
     prompt: str = "jij> ",
+    opening: Callable[[], Sequence[Reply]] | None = None,
 ) -> int:
-    """Chat until EOF; returns the number of messages sent. Interactive when stdin is a terminal."""
+    """Chat until EOF; returns the number of messages sent. Interactive when stdin is a terminal.
+
+    Interactive, the greeting (or where a report was left) is shown before the first prompt; `opening`
+    gives it, by default read from the chat service behind `handle` without sending a message.
+    """
     stdin = stdin or sys.stdin
     out: Callable[[str], None] = write or (lambda s: print(s, flush=True))  # noqa: T201
     interactive = stdin.isatty()
     count = 0
+
+    def show(replies: Sequence[Reply]) -> None:
+        for reply in replies:
+            out("meldbot> " + numbered(reply).replace("\n", "\n         "))
+
     if interactive:
         out("meldbot — typ je bericht. Stoppen met Ctrl-D.")
+        found = opening or _opening_of(handle, user)
+        if found is not None:
+            show(found())
     while True:
         if interactive:
             sys.stdout.write(prompt)
             sys.stdout.flush()
         line = stdin.readline()
         if not line:
+            if interactive:
+                out("")  # Ctrl-D: end the prompt line, so the shell starts on a fresh one
             break
         text = line.rstrip("\r\n")
         if text.strip() in QUIT_WORDS:
@@ -43,12 +61,34 @@ def run_terminal_chat(
         count += 1
         outcome = handle(
             IncomingMessage(
-                channel="terminal",
+                channel=CHANNEL,
                 user=user,
                 text=text,
                 delivery_id=str(uuid.uuid4()),
             )
         )
-        for reply in outcome.replies:
-            out("meldbot> " + numbered(reply).replace("\n", "\n         "))
+        show(outcome.replies)
     return count
+
+
+def _opening_of(handle: Callable[[IncomingMessage], TurnOutcome], user: str) -> Callable[[], Sequence[Reply]] | None:
+    """The opening from the chat service whose bound `handle` we were given (None for any other callable)."""
+    chat: Any = getattr(handle, "__self__", None)
+    if chat is None or not hasattr(chat, "engine") or not hasattr(chat, "uow_factory"):
+        return None
+
+    def opening() -> Sequence[Reply]:
+        with chat.uow_factory() as uow:
+            try:
+                employee = chat.employee_for(uow, CHANNEL, user)
+                loaded = uow.conversations.load(CHANNEL, user)
+            finally:
+                uow.rollback()
+        if employee is None:
+            return ()
+        ctx = TurnContext(reporter=employee, now=chat.clock.now(), texts=chat.texts, tz=chat.tz,
+                          understand=chat.understander.understand, next_reference=lambda: "",
+                          own_reports=lambda: (), channel=CHANNEL)
+        return chat.engine.opening(loaded[0] if loaded else ConversationState(), ctx)  # type: ignore[no-any-return]
+
+    return opening

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from bot.conversation.answers import (
+    OFFICE_WORDS,
+    command_of,
+    faq_topic,
+    has_words,
+    is_label,
+    match_many,
+    normalise,
+    place_in,
+    tidy_explanation,
+    without_markup,
+    words,
+)
 from bot.conversation.messages import IncomingMessage, Reply
 from bot.conversation.state import IDLE, ConversationState
 from bot.conversation.texts import Texts
@@ -29,6 +41,7 @@ WHEN = "when"
 WHERE = "where"
 INJURY = "injury"
 WITNESSES = "witnesses"
+WITNESSES_WHO = "witnesses_who"
 FEELING = "feeling"
 WANTS = "wants"
 CLASSIFICATION = "classification"
@@ -37,7 +50,7 @@ CONFIRM = "confirm"
 EDIT_FIELD = "edit_field"
 CONFIRM_STOP = "confirm_stop"
 
-SLOTS = (WHEN, WHERE, INJURY, WITNESSES, FEELING, WANTS)
+SLOTS = (WHEN, WHERE, INJURY, WITNESSES, WITNESSES_WHO, FEELING, WANTS)
 EDIT_FIELDS = ("description", WHEN, WHERE, INJURY, WITNESSES, FEELING, WANTS, CLASSIFICATION)
 LOCATION_KEYS = ("balie", "telefoon", "veldbezoek", "online", "openbare_ruimte", "anders")
 WANT_KEYS = ("manager_contact", "aangifte_help", "aftercare")
@@ -52,6 +65,7 @@ EXPECTING = {
     WHERE: "location",
     INJURY: "injury",
     WITNESSES: "witnesses",
+    WITNESSES_WHO: "witnesses",
     FEELING: "feeling",
     WANTS: "wants",
     CLASSIFICATION: "choice",
@@ -61,14 +75,15 @@ EXPECTING = {
     CONFIRM_STOP: "yes_no",
 }
 
-# Fixed commands: exact words, so that a description containing "stop" is not a command.
-_COMMANDS = {
-    "stop": {"stop", "stoppen", "annuleer", "annuleren", "afbreken", "ik wil stoppen"},
-    "help": {"help", "hulp", "?", "uitleg", "help me"},
-    "back": {"terug", "vorige", "vorige vraag", "ga terug", "een vraag terug"},
-    "my_reports": {"mijn meldingen", "mijnmeldingen", "mijn melding", "status", "mijn status"},
-    "start": {"start", "melden", "nieuwe melding", "ik wil iets melden", "melding maken", "iets melden"},
-}
+# Channels whose client shows several-choice questions as toggle chips with a done button (the web page).
+TOGGLE_CHANNELS = frozenset({"web"})
+MULTI_STEPS = frozenset({WANTS})
+# Answers that say only "yes": no answer to a question that asks about two things (injury or damage).
+_BARE_YES = {"ja", "klopt", "jazeker", "jawel", "ja hoor", "goed", "ok", "oke"}
+# A witness answer that says there were witnesses, but not who.
+_GENERIC_WITNESS_WORDS = {"ja", "er", "waren", "was", "wel", "getuigen", "getuige", "een", "paar", "klopt", "jazeker"}
+TRANSCRIPT_LIMIT = 80
+UNSURE_BELOW = 0.6  # below this confidence the bot asks what happened instead of proposing a label
 _SKIP = {"weet ik niet", "sla over", "overslaan", "geen idee", "weet niet", "skip", "sla maar over",
          "weet ik echt niet", "kweenie", "geen flauw idee"}
 _DONE = {"nee", "nee verder", "verder", "klaar", "dat was het", "dat is alles", "niks", "niets", "nee hoor",
@@ -76,6 +91,7 @@ _DONE = {"nee", "nee verder", "verder", "klaar", "dat was het", "dat is alles", 
 _NOTHING = {"niets", "niks", "nee", "geen", "niets extra", "hoeft niet", "nee hoor", "niks extra"}
 _WORD = re.compile(r"\w+", re.UNICODE)
 MIN_DESCRIPTION_WORDS = 4
+MIN_BEHAVIOUR_WORDS = 2  # words left once the time and the place are taken out of a story
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,34 +133,6 @@ def expecting(state: ConversationState) -> str | None:
     return EXPECTING.get(state.step)
 
 
-def normalise(text: str) -> str:
-    """Lower case, no accents or punctuation, single spaces: for matching commands and choices."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.lower().strip().lstrip("/")
-    text = re.sub(r"[^\w\s?]", " ", text)
-    return " ".join(text.split())
-
-
-def command_of(text: str, understanding: Understanding) -> str | None:
-    """A fixed command (stop, help, back, my_reports, start), or None."""
-    if text.strip().lower().startswith("/start"):
-        return "start"  # also "/start CODE" from someone already linked
-    norm = normalise(text)
-    for name, words in _COMMANDS.items():
-        if norm in words:
-            return name
-    short = len(_WORD.findall(text)) <= 4
-    if short and understanding.intent_confidence >= 0.85 and understanding.intent in (
-        "stop",
-        "help",
-        "back",
-        "my_reports",
-    ):
-        return understanding.intent
-    return None
-
-
 def is_skip(text: str, understanding: Understanding) -> bool:
     norm = normalise(text)
     if norm in _SKIP:
@@ -181,6 +169,14 @@ class Engine:
     def take_turn(
         self, state: ConversationState, msg: IncomingMessage, understanding: Understanding, ctx: TurnContext
     ) -> Turn:
+        turn = self._turn(state, msg, understanding, ctx)
+        if turn.state is state:
+            return turn  # nothing changed (a stale button, unsupported content): nothing to remember either
+        return Turn(with_transcript(state, turn, msg, self.shown_choices(state, ctx)), turn.replies, turn.effects)
+
+    def _turn(
+        self, state: ConversationState, msg: IncomingMessage, understanding: Understanding, ctx: TurnContext
+    ) -> Turn:
         t = ctx.texts
         if msg.unsupported:
             return Turn(state, (Reply(t("unsupported_content")), *self.question(state, ctx)))
@@ -201,7 +197,9 @@ class Engine:
             return self._evidence(state, msg, ctx, prefix)
 
         text = msg.text.strip()
-        command = command_of(text, understanding) if text else None
+        # A button, or an offered label typed in full, answers the question; commands come second.
+        answers_prompt = msg.in_reply_to is not None or is_label(text, self.shown_choices(state, ctx))
+        command = command_of(text) if text and not answers_prompt else None
         if command == "start" and state.in_report:
             return Turn(state, (*prefix, *self._resume_or_ask(state, ctx, resuming)))
         if command == "stop":
@@ -216,10 +214,30 @@ class Engine:
             return Turn(state, (*prefix, *self._resume_or_ask(state, ctx, resuming)))
         if not text:
             return Turn(state, (*prefix, Reply(t("empty_message")), *self.question(state, ctx)))
+        topic = faq_topic(text) if not answers_prompt else None
+        if topic and state.step not in (IDLE, DESCRIBE, DESCRIBE_MORE) and understanding.primary_form is None:
+            back = (Reply(t("faq_back_to_report")), *self.question(state, ctx))
+            return Turn(state, (*prefix, Reply(t(f"faq_{topic}")), *back))
 
         handler = self._handlers()[state.step]
         turn = handler(state, text, understanding, ctx)
         return Turn(turn.state, (*prefix, *turn.replies), turn.effects)
+
+    def conversation_so_far(self, state: ConversationState, ctx: TurnContext) -> list[dict[str, Any]]:
+        """What a reopened chat shows, without taking a turn: what was said, else the current question or a greeting.
+
+        Entries are {"who": "me" | "bot", "text", "choices", "prompt_id"}; only the last question's buttons still work.
+        """
+        if state.transcript:
+            return [dict(e) for e in state.transcript]
+        replies = self.opening(state, ctx)
+        return [{"who": "bot", "text": r.text, "choices": list(r.choices), "prompt_id": r.prompt_id} for r in replies]
+
+    def opening(self, state: ConversationState, ctx: TurnContext) -> list[Reply]:
+        """What a chat that opens shows before anyone types: the greeting, or where a report was left."""
+        if state.in_report:
+            return [Reply(ctx.texts("resume")), *self.question(state, ctx)]
+        return [Reply(ctx.texts("opening", name=first_name(ctx.reporter.name))), Reply(ctx.texts("idle_prompt"))]
 
     def _handlers(self) -> dict[str, Callable[[ConversationState, str, Understanding, TurnContext], Turn]]:
         return {
@@ -230,6 +248,7 @@ class Engine:
             WHERE: self.on_where,
             INJURY: self.on_injury,
             WITNESSES: self.on_witnesses,
+            WITNESSES_WHO: self.on_witnesses_who,
             FEELING: self.on_feeling,
             WANTS: self.on_wants,
             CLASSIFICATION: self.on_classification,
@@ -253,6 +272,8 @@ class Engine:
             )
         if step == WITNESSES:
             return (t.choice("affirm"), t.choice("deny"), t.choice("dont_know"))
+        if step == WITNESSES_WHO:
+            return (t.choice("dont_know"),)
         if step == FEELING:
             return (t.choice("feeling_good"), t.choice("feeling_ok"), t.choice("feeling_bad"))
         if step == WANTS:
@@ -260,9 +281,7 @@ class Engine:
                 t.choice(k) for k in ("wants_manager", "wants_aangifte", "wants_aftercare", "wants_nothing")
             )
         if step == CLASSIFICATION:
-            current = state.draft.get("primary_form")
-            forms = tuple(t.label("forms_short", f) for f in PRIMARY_FORMS if f != current)
-            return (t.choice("classification_ok"), *forms) if current else forms
+            return tuple(label for _key, label in classification_options(state.draft, t))
         if step == ABCD_STEP:
             return tuple(t.label("abcd", k) for k in ABCD_KEYS)
         if step == CONFIRM:
@@ -273,26 +292,39 @@ class Engine:
             return (t.choice("stop_yes"), t.choice("stop_no"))
         return ()
 
+    def shown_choices(self, state: ConversationState, ctx: TurnContext) -> tuple[str, ...]:
+        """The options as this channel shows them: several-choice questions get a done button on toggle channels."""
+        choices = self.choices_for(state.step, state, ctx.texts) if state.in_report else ()
+        if state.step in MULTI_STEPS and ctx.channel in TOGGLE_CHANNELS:
+            return (*choices[:-1], ctx.texts.choice("multi_done"))  # 'Klaar' with nothing picked: nothing extra
+        return choices
+
+    def _question_key(self, state: ConversationState, ctx: TurnContext, prefix: str) -> str:
+        step = state.step
+        if step == CLASSIFICATION and form_unsure(state.draft):
+            return f"{prefix}_classification_unknown"
+        if step in MULTI_STEPS and ctx.channel in TOGGLE_CHANNELS:
+            return f"{prefix}_{step}_toggle"
+        return f"{prefix}_{step}"
+
     def question(self, state: ConversationState, ctx: TurnContext) -> list[Reply]:
         """The current question again, with the same prompt id (nothing changes)."""
         t = ctx.texts
         step = state.step
         if step == IDLE:
             return [Reply(t("idle_prompt"))]
-        choices = self.choices_for(step, state, t)
+        choices = self.shown_choices(state, ctx)
         pid = state.prompt_id if choices else None
         if step == DESCRIBE:
             key = "ask_edit_description" if state.editing else "ask_description"
             return [Reply(t(key))]
         if step == DESCRIBE_MORE:
             return [Reply(t("ask_more"), choices, pid)]
-        if step == CLASSIFICATION:
-            if state.draft.get("primary_form"):
-                return [Reply(t("ask_classification", explanation=self.explanation(state.draft, t)), choices, pid)]
-            return [Reply(t("ask_classification_unknown"), choices, pid)]
+        if step == CLASSIFICATION and not form_unsure(state.draft):
+            return [Reply(t("ask_classification", explanation=self.explanation(state.draft, t)), choices, pid)]
         if step == CONFIRM:
             return [Reply(self.summary(state.draft, ctx)), Reply(t("ask_confirm"), choices, pid)]
-        return [Reply(t(f"ask_{step}"), choices, pid)]
+        return [Reply(t(self._question_key(state, ctx, "ask")), choices, pid)]
 
     def ask(self, state: ConversationState, step: str, ctx: TurnContext, *, record: bool = True) -> Turn:
         """Move to a step and ask its question under a fresh prompt id."""
@@ -318,12 +350,15 @@ class Engine:
         """Ask the same question once more, with an example."""
         t = ctx.texts
         new = state.evolve(reasked=True, prompt_seq=state.prompt_seq + 1)
-        choices = self.choices_for(state.step, new, t)
-        return Turn(new, (Reply(t(f"reask_{state.step}"), choices, new.prompt_id if choices else None),))
+        choices = self.shown_choices(new, ctx)
+        key = self._question_key(new, ctx, "reask")
+        return Turn(new, (Reply(t(key), choices, new.prompt_id if choices else None),))
 
     def advance(self, state: ConversationState, ctx: TurnContext, before: Sequence[Reply] = ()) -> Turn:
         """After an answer: back to the summary when editing, else the next missing question."""
-        if state.editing:
+        if state.editing and state.step == WITNESSES and self.next_step(state.draft) == WITNESSES_WHO:
+            turn = self.ask(state, WITNESSES_WHO, ctx, record=False)
+        elif state.editing:
             state = state.evolve(editing=False)
             turn = self.ask(state, CONFIRM, ctx, record=False)
         else:
@@ -334,6 +369,8 @@ class Engine:
     def next_step(draft: dict[str, Any]) -> str:
         answered = set(draft.get("_answered", []))
         for slot in SLOTS:
+            if slot == WITNESSES_WHO and draft.get("witnesses") != "ja":
+                continue  # only when there were witnesses and nobody said who
             if slot not in answered:
                 return slot
         if CLASSIFICATION not in answered:
@@ -346,14 +383,21 @@ class Engine:
         t = ctx.texts
         if u.intent == "thanks" and u.primary_form is None:
             return Turn(state, (Reply(t("thanks_reply")),))
+        topic = faq_topic(text)
+        if topic and u.primary_form is None:
+            return Turn(state, (Reply(t(f"faq_{topic}")), Reply(t("idle_prompt"))))
         if u.intent == "question" and u.primary_form is None:
             return Turn(state, (Reply(t("question_answer")),))
         opening = Reply(t("opening", name=first_name(ctx.reporter.name)))
+        # Someone who writes for the very first time hears who sees a report; after 'stop', a filed report or
+        # 'mijn meldingen' the greeting would only come after their story, so it is left out.
+        first_contact = state.prompt_seq == 0 and not state.transcript
         fresh = ConversationState(prompt_seq=state.prompt_seq, last_activity=state.last_activity)
         if looks_like_description(text, u):
             fresh = fresh.evolve(step=DESCRIBE, draft={"_asked": []})
             turn = self.on_describe(fresh, text, u, ctx)
-            return Turn(turn.state, (opening, *turn.replies), turn.effects)
+            before = (opening,) if first_contact else ()
+            return Turn(turn.state, (*before, *turn.replies), turn.effects)
         turn = self.ask(fresh, DESCRIBE, ctx)
         return Turn(turn.state, (opening, *turn.replies))
 
@@ -363,13 +407,21 @@ class Engine:
             draft["description"] = text
             draft = self.apply_understanding(draft, self.understand_description(text, ctx), fill_slots=False)
             return self.advance(state.evolve(draft=draft), ctx, (Reply(ctx.texts("corrected")),))
-        description = join_description(state.draft.get("description"), text)
-        words = len(_WORD.findall(description))
-        if words < MIN_DESCRIPTION_WORDS and not state.reasked and u.primary_form is None:
+        description = join_description(state.draft.get("description"), text)  # stored exactly as typed
+        understood = self.understand_description(description, ctx)
+        behaviour = behaviour_words(description, understood)
+        if not state.reasked and (
+            behaviour < MIN_BEHAVIOUR_WORDS
+            or (words(description) < MIN_DESCRIPTION_WORDS and u.primary_form is None)
+        ):
+            # Only a time or a place ("gisteren rond 4 uur"): ask what the citizen did before guessing a label.
+            key = "ask_what_happened" if behaviour < MIN_BEHAVIOUR_WORDS else "ask_description_more_detail"
             new = state.evolve(draft={**state.draft, "description": description}, reasked=True)
-            return Turn(new, (Reply(ctx.texts("ask_description_more_detail")),))
+            return Turn(new, (Reply(ctx.texts(key)),))
         draft = {**state.draft, "description": description}
-        draft = self.apply_understanding(draft, self.understand_description(description, ctx))
+        draft = self.apply_understanding(draft, understood)
+        if behaviour < MIN_BEHAVIOUR_WORDS:
+            draft["form_unsure"] = True
         return self.ask(state.evolve(draft=draft), DESCRIBE_MORE, ctx)
 
     def on_describe_more(self, state: ConversationState, text: str, u: Understanding, ctx: TurnContext) -> Turn:
@@ -400,7 +452,9 @@ class Engine:
                 },
                 ctx,
             )
-        return self.unclear(state, WHEN, {"occurred_text": text, "occurred_start": None, "occurred_end": None}, ctx)
+        clean = without_markup(text)
+        fallback = {"occurred_text": clean or None, "occurred_start": None, "occurred_end": None}
+        return self.unclear(state, WHEN, fallback, ctx, words=clean)
 
     def on_where(self, state: ConversationState, text: str, u: Understanding, ctx: TurnContext) -> Turn:
         if is_skip(text, u):
@@ -408,10 +462,17 @@ class Engine:
         idx = match_choice(text, self.choices_for(WHERE, state, ctx.texts))
         if idx is not None:
             return self.answer(state, WHERE, {"location_type": LOCATION_KEYS[idx]}, ctx)
-        if u.entities.location_type:
-            values = {"location_type": u.entities.location_type, "location_text": text}
-            return self.answer(state, WHERE, values, ctx)
-        return self.unclear(state, WHERE, {"location_type": "anders", "location_text": text}, ctx)
+        clean = without_markup(text)
+        place = place_in(clean)
+        kind = u.entities.location_type
+        if place is not None:
+            if kind in (None, "anders") and any(w in normalise(place) for w in OFFICE_WORDS):
+                kind = "balie"
+            return self.answer(state, WHERE, {"location_type": kind or "anders", "location_text": place}, ctx)
+        if kind and has_words(clean) and normalise(clean) not in _BARE_YES:
+            return self.answer(state, WHERE, {"location_type": kind, "location_text": clean}, ctx)
+        fallback = {"location_type": "anders" if has_words(clean) else None, "location_text": clean or None}
+        return self.unclear(state, WHERE, fallback, ctx, words=clean)
 
     def on_injury(self, state: ConversationState, text: str, u: Understanding, ctx: TurnContext) -> Turn:
         if is_skip(text, u):
@@ -427,11 +488,15 @@ class Engine:
             ]
             return self.answer(state, INJURY, options[idx], ctx, skipped=idx == 4)
         ent = u.entities
+        clean = without_markup(text)
+        if normalise(clean) in _BARE_YES or not has_words(clean):
+            # "Klopt" or "ja" does not say whether it was injury or damage; markup says nothing at all.
+            return self.unclear(state, INJURY, {"injury": None, "damage": None}, ctx, words=clean)
         if ent.injury is not None or ent.damage is not None:
-            return self.answer(state, INJURY, injury_values(ent.injury, ent.damage, text), ctx)
+            return self.answer(state, INJURY, injury_values(ent.injury, ent.damage, clean), ctx)
         if u.intent == "no":
             return self.answer(state, INJURY, {"injury": "nee", "damage": "nee"}, ctx)
-        return self.unclear(state, INJURY, {"injury": text, "damage": None}, ctx)
+        return self.unclear(state, INJURY, {"injury": None, "damage": None}, ctx, words=clean)
 
     def on_witnesses(self, state: ConversationState, text: str, u: Understanding, ctx: TurnContext) -> Turn:
         if is_skip(text, u):
@@ -440,12 +505,21 @@ class Engine:
         if idx is not None:
             return self.answer(state, WITNESSES, {"witnesses": ["ja", "nee", None][idx]}, ctx, skipped=idx == 2)
         ent = u.entities
+        clean = without_markup(text)
         if ent.witnesses is not None:
-            value = ent.witnesses_text or text if ent.witnesses else "nee"
+            value = named_witnesses(ent.witnesses_text or clean) if ent.witnesses else "nee"
             return self.answer(state, WITNESSES, {"witnesses": value}, ctx)
         if u.intent in ("yes", "no"):
             return self.answer(state, WITNESSES, {"witnesses": "ja" if u.intent == "yes" else "nee"}, ctx)
-        return self.unclear(state, WITNESSES, {"witnesses": text}, ctx)
+        return self.unclear(state, WITNESSES, {"witnesses": clean or None}, ctx, words=clean)
+
+    def on_witnesses_who(self, state: ConversationState, text: str, u: Understanding, ctx: TurnContext) -> Turn:
+        if is_skip(text, u) or match_choice(text, self.choices_for(WITNESSES_WHO, state, ctx.texts)) == 0:
+            return self.answer(state, WITNESSES_WHO, {}, ctx)
+        clean = without_markup(text)
+        if has_words(clean) and normalise(clean) not in _BARE_YES and u.intent not in ("yes", "no"):
+            return self.answer(state, WITNESSES_WHO, {"witnesses": clean}, ctx)
+        return self.unclear(state, WITNESSES_WHO, {}, ctx, words=clean)
 
     def on_feeling(self, state: ConversationState, text: str, u: Understanding, ctx: TurnContext) -> Turn:
         if is_skip(text, u):
@@ -458,8 +532,8 @@ class Engine:
     def on_wants(self, state: ConversationState, text: str, u: Understanding, ctx: TurnContext) -> Turn:
         if is_skip(text, u):
             return self.answer(state, WANTS, {"wants": []}, ctx, skipped=True)
-        choices = self.choices_for(WANTS, state, ctx.texts)
-        picked = match_numbers(text, len(choices))
+        choices = self.shown_choices(state, ctx)
+        picked = match_many(text, choices)
         if picked is None:
             idx = match_choice(text, choices)
             picked = [idx] if idx is not None else None
@@ -470,30 +544,35 @@ class Engine:
             return self.answer(state, WANTS, {"wants": found}, ctx)
         if normalise(text) in _NOTHING or u.intent == "no":
             return self.answer(state, WANTS, {"wants": []}, ctx)
-        return self.unclear(state, WANTS, {"wants": [], "wants_text": text}, ctx)
+        clean = without_markup(text)
+        return self.unclear(state, WANTS, {"wants": [], "wants_text": clean or None}, ctx, words=clean)
 
     def on_classification(self, state: ConversationState, text: str, u: Understanding, ctx: TurnContext) -> Turn:
         t = ctx.texts
-        choices = self.choices_for(CLASSIFICATION, state, t)
-        idx = match_choice(text, choices)
+        options = classification_options(state.draft, t)
+        idx = match_choice(text, [label for _key, label in options])
         current = state.draft.get("primary_form")
-        if idx is None and current and u.intent == "yes":
+        offers_ok = options[0][0] == "ok"
+        if idx is None and offers_ok and u.intent == "yes":
             idx = 0
         if idx is None:
             picked = form_from_words(text)
             if picked is None:
                 return self.reask(state, ctx) if not state.reasked else self._keep_classification(state, ctx)
         else:
-            label = choices[idx]
-            picked = None if (current and idx == 0) else form_for_label(label, t)
+            key = options[idx][0]
+            picked = None if key == "ok" else key
         draft = dict(state.draft)
         answered = set(draft.get("_answered", []))
         answered.add(CLASSIFICATION)
         draft["_answered"] = sorted(answered)
         replies: list[Reply] = []
-        if picked is not None and picked != current:
+        unsure = form_unsure(draft)
+        draft.pop("form_unsure", None)
+        if picked is not None and (picked != current or unsure):
             draft = with_primary_form(draft, picked)
-            replies.append(Reply(t("corrected")))
+            if not unsure:
+                replies.append(Reply(t("corrected")))
         if state.editing:
             # From the summary: also let the reporter choose the ABCD description.
             turn = self.ask(state.evolve(draft=draft), ABCD_STEP, ctx, record=False)
@@ -559,8 +638,8 @@ class Engine:
         t = ctx.texts
         if not state.in_report:
             return Turn(state, (*prefix, Reply(t("nothing_to_stop"))))
-        if state.step == CONFIRM_STOP:
-            return Turn(state, (*prefix, *self.question(state, ctx)))
+        if state.step == CONFIRM_STOP:  # 'stop' again is a clear yes
+            return self.on_confirm_stop(state, ctx.texts.choice("stop_yes"), Understanding(intent="yes"), ctx)
         new = state.evolve(step=CONFIRM_STOP, return_step=state.step, prompt_seq=state.prompt_seq + 1,
                            reasked=False)
         return Turn(new, (*prefix, *self.question(new, ctx)))
@@ -626,15 +705,23 @@ class Engine:
         self, state: ConversationState, slot: str, values: dict[str, Any], ctx: TurnContext, *, skipped: bool = False
     ) -> Turn:
         draft = {**state.draft, **values}
-        draft["_answered"] = sorted({*draft.get("_answered", []), slot})
+        draft["unclear"] = {k: v for k, v in draft.get("unclear", {}).items() if k != slot}
+        answered = {*draft.get("_answered", []), slot}
+        if slot == WITNESSES:
+            answered.discard(WITNESSES_WHO)  # a new answer about witnesses may need a new 'who'
+        draft["_answered"] = sorted(answered)
         before = (Reply(ctx.texts("skipped")),) if skipped else ()
         return self.advance(state.evolve(draft=draft), ctx, before)
 
-    def unclear(self, state: ConversationState, slot: str, fallback: dict[str, Any], ctx: TurnContext) -> Turn:
-        """Re-ask once with an example; the second time, keep the words as they are."""
+    def unclear(
+        self, state: ConversationState, slot: str, fallback: dict[str, Any], ctx: TurnContext, *, words: str = ""
+    ) -> Turn:
+        """Re-ask once with an example; the second time, keep the words as they are, marked as not clear."""
         if not state.reasked:
             return self.reask(state, ctx)
         draft = {**state.draft, **fallback}
+        if has_words(words):
+            draft["unclear"] = {**draft.get("unclear", {}), slot: words}
         draft["_answered"] = sorted({*draft.get("_answered", []), slot})
         return self.advance(state.evolve(draft=draft), ctx, (Reply(ctx.texts("accepted_free_text")),))
 
@@ -653,7 +740,8 @@ class Engine:
                 abcd=u.abcd,
                 severe=u.severe,
                 severity=u.severity,
-                explanation=u.explanation,
+                explanation=tidy_explanation(u.explanation),
+                form_unsure=reading_unsure(str(draft.get("description") or ""), u),
             )
         ent = u.entities
         draft["quotes"] = list(ent.quotes)
@@ -670,15 +758,20 @@ class Engine:
                 occurred_end=ent.when.end.isoformat(),
             )
             answered.add(WHEN)
-        if WHERE not in answered and ent.location_type:
-            draft.update(location_type=ent.location_type, location_text=ent.location_text)
+        place = place_in(str(draft.get("description") or ""))
+        if place is not None and not draft.get("place"):
+            draft["place"] = place  # an address or a building in a town, kept whatever the answer to 'waar'
+        if WHERE not in answered and (ent.location_type or place):
+            kind = ent.location_type or ("balie" if any(w in normalise(place or "") for w in OFFICE_WORDS)
+                                         else "anders")
+            draft.update(location_type=kind, location_text=place or ent.location_text)
             answered.add(WHERE)
         if INJURY not in answered and (ent.injury is not None or ent.damage is not None):
             values = injury_values(ent.injury, ent.damage, None, ent.injury_text, ent.damage_text)
             draft.update(values)
             answered.add(INJURY)
         if WITNESSES not in answered and ent.witnesses is not None:
-            draft["witnesses"] = (ent.witnesses_text or "ja") if ent.witnesses else "nee"
+            draft["witnesses"] = named_witnesses(ent.witnesses_text or "ja") if ent.witnesses else "nee"
             answered.add(WITNESSES)
         draft["_answered"] = sorted(answered)
         return draft
@@ -695,14 +788,16 @@ class Engine:
             lines.append(t("next_steps_113"))
         if report.doxing or "online_doxing" in report.forms:
             lines.append(t("next_steps_doxing"))
-        if report.severe or "aangifte_help" in report.wants:
+        if "aangifte_help" in report.wants:  # asked for already: say how, do not offer it again
+            lines.append(t("next_steps_aangifte_wanted", reference=report.reference))
+        elif report.severe:
             lines.append(t("next_steps_aangifte", reference=report.reference))
         fresh = ConversationState(prompt_seq=state.prompt_seq + 1, last_activity=state.last_activity)
         return Turn(fresh, (Reply("\n\n".join(lines)),), (FileReport(report),))
 
     def explanation(self, draft: dict[str, Any], t: Texts) -> str:
         if draft.get("explanation") and not draft.get("corrected"):
-            return str(draft["explanation"])
+            return tidy_explanation(str(draft["explanation"]))
         form = draft.get("primary_form")
         if not form:
             return ""
@@ -719,17 +814,26 @@ class Engine:
         def val(v: Any) -> str:
             return unknown if v in (None, "", []) else str(v)
 
+        unclear: dict[str, str] = draft.get("unclear") or {}
         when = draft.get("occurred_text")
         if draft.get("occurred_start"):
             start = datetime.fromisoformat(draft["occurred_start"]).astimezone(ctx.tz)
             end = datetime.fromisoformat(draft["occurred_end"]).astimezone(ctx.tz)
             when = f"{when} ({start:%d-%m-%Y %H:%M}–{end:%H:%M})"
-        where = t.label("location", draft["location_type"]) if draft.get("location_type") else None
-        if where and draft.get("location_text") and draft.get("location_type") == "anders":
-            where = f"{where}: {draft['location_text']}"
-        injury = ", ".join(
-            f"{name} {v}" for name, v in (("letsel:", draft.get("injury")), ("schade:", draft.get("damage"))) if v
-        )
+        where = where_text(draft, t)
+        injury = harm_text(draft.get("injury"), draft.get("damage"), t)
+        witnesses = draft.get("witnesses")
+        for slot in (WHEN, WHERE, INJURY, WITNESSES, WITNESSES_WHO):
+            if slot in unclear:
+                marked = t("unclear_value", value=unclear[slot])
+                if slot == WHEN:
+                    when = marked
+                elif slot == WHERE:
+                    where = marked
+                elif slot == INJURY:
+                    injury = marked
+                else:
+                    witnesses = marked
         wants = draft.get("wants") or []
         wants_text = ", ".join(t.label("wants", w) for w in wants) if wants else draft.get("wants_text")
         if not wants and not draft.get("wants_text") and WANTS in draft.get("_answered", []):
@@ -744,7 +848,7 @@ class Engine:
             t("summary_when", value=val(when)),
             t("summary_where", value=val(where)),
             t("summary_injury", value=val(injury)),
-            t("summary_witnesses", value=val(draft.get("witnesses"))),
+            t("summary_witnesses", value=val(witnesses)),
             t("summary_feeling", value=val(draft.get("feeling"))),
             t("summary_wants", value=val(wants_text)),
             t("summary_form", value=val(form_text)),
@@ -802,12 +906,12 @@ def wants_from_words(text: str) -> list[str]:
 
 def form_from_words(text: str) -> str | None:
     norm = normalise(text)
-    for form, words in (
+    for form, hints in (
         ("fysiek", ("fysiek", "geweld", "geslagen", "lichamelijk")),
         ("bedreiging", ("bedreiging", "dreiging", "bedreigd", "intimidatie")),
         ("verbaal", ("verbaal", "schelden", "uitgescholden", "woorden")),
     ):
-        if any(w in norm for w in words):
+        if any(w in norm for w in hints):
             return form
     return None
 
@@ -856,7 +960,18 @@ def build_report(draft: dict[str, Any], ctx: TurnContext) -> Report:
         severity = "hoog"
     reason = ""
     if primary:
-        reason = draft.get("explanation") or ""
+        reason = tidy_explanation(draft.get("explanation") or "")
+    unclear: dict[str, str] = draft.get("unclear") or {}
+
+    def marked(slot: str, value: str | None) -> str | None:
+        """Free text kept after an unclear answer, marked so that nobody takes it for a clear answer."""
+        if slot in unclear and value:
+            return ctx.texts("unclear_value", value=value)
+        return value
+
+    location_text = draft.get("location_text")
+    if draft.get("place") and (draft.get("location_type") != "anders" or not location_text):
+        location_text = draft["place"]
     return Report(
         reference=ctx.next_reference(),
         reporter_id=ctx.reporter.id,
@@ -871,15 +986,15 @@ def build_report(draft: dict[str, Any], ctx: TurnContext) -> Report:
         severity=severity,
         explanation=reason,
         corrected_by_reporter=bool(draft.get("corrected")),
-        occurred_text=draft.get("occurred_text"),
+        occurred_text=marked(WHEN, draft.get("occurred_text")),
         occurred_start=when("occurred_start"),
         occurred_end=when("occurred_end"),
         location_type=draft.get("location_type"),
-        location_text=draft.get("location_text"),
+        location_text=marked(WHERE, location_text),
         injury=draft.get("injury"),
         damage=draft.get("damage"),
         weapon=draft.get("weapon"),
-        witnesses=draft.get("witnesses"),
+        witnesses=marked(WITNESSES, draft.get("witnesses")),
         perpetrator=draft.get("perpetrator"),
         quotes=tuple(draft.get("quotes") or ()),
         feeling=draft.get("feeling"),
@@ -888,3 +1003,93 @@ def build_report(draft: dict[str, Any], ctx: TurnContext) -> Report:
         doxing=bool(draft.get("doxing")),
         evidence=tuple(Evidence(**e) for e in draft.get("evidence", [])),
     )
+
+
+def form_unsure(draft: dict[str, Any]) -> bool:
+    """No label to propose: ask the plain question 'Wat gebeurde er vooral?' instead."""
+    return not draft.get("primary_form") or bool(draft.get("form_unsure"))
+
+
+def reading_unsure(description: str, u: Understanding) -> bool:
+    """The understanding is unsure: low confidence, conflicting signals, or no behaviour described at all."""
+    if u.primary_form is None or u.confidence < UNSURE_BELOW:
+        return True
+    if u.abcd_probs and max(u.abcd_probs.values()) < 0.5:
+        return True
+    conflicting = (u.primary_form == "verbaal" and u.abcd == "D") or (
+        u.primary_form in ("bedreiging", "fysiek") and u.abcd in ("A", "B")
+    )
+    return conflicting or behaviour_words(description, u) < MIN_BEHAVIOUR_WORDS
+
+
+def behaviour_words(description: str, u: Understanding) -> int:
+    """Words of a story once its time and place are taken out ('gisteren rond 4 uur' leaves none)."""
+    rest = description
+    for part in (u.entities.when.text if u.entities.when else None, u.entities.location_text, place_in(description)):
+        if part:
+            rest = re.sub(re.escape(part), " ", rest, flags=re.IGNORECASE)
+    return words(rest)
+
+
+def classification_options(draft: dict[str, Any], t: Texts) -> list[tuple[str, str]]:
+    """(key, label) of the classification question: 'ok' confirms the proposed form, else a form."""
+    if form_unsure(draft):
+        return [(f, t.choice(f"plain_{f}")) for f in PRIMARY_FORMS]
+    current = draft.get("primary_form")
+    forms = [(f, t.label("forms_short", f)) for f in PRIMARY_FORMS if f != current]
+    return [("ok", t.choice("classification_ok")), *forms]
+
+
+def named_witnesses(text: str) -> str:
+    """Who saw it, as said; plain 'ja' when the words only say that there were witnesses."""
+    rest = set(normalise(text).split()) - _GENERIC_WITNESS_WORDS
+    return text if rest else "ja"
+
+
+def where_text(draft: dict[str, Any], t: Texts) -> str | None:
+    kind = draft.get("location_type")
+    place = draft.get("place") or (draft.get("location_text") if kind == "anders" else None)
+    if kind is None:
+        return place
+    label = t.label("location", kind)
+    return f"{label}: {place}" if place else label
+
+
+def harm_text(injury: str | None, damage: str | None, t: Texts) -> str | None:
+    """'geen letsel en geen schade', 'letsel (blauwe plek)', …; None when nothing is known."""
+    if injury == "nee" and damage == "nee":
+        return t("harm_none")
+
+    def part(value: str | None, kind: str) -> str | None:
+        if value is None:
+            return None
+        if value == "nee":
+            return t(f"harm_no_{kind}")
+        if value == "ja":
+            return t(f"harm_{kind}_plain")
+        return t(f"harm_{kind}", value=value)
+
+    parts = [p for p in (part(injury, "injury"), part(damage, "damage")) if p]
+    if len(parts) == 2:
+        return t("harm_join", first=parts[0], second=parts[1])
+    return parts[0] if parts else None
+
+
+def with_transcript(
+    before: ConversationState, turn: Turn, msg: IncomingMessage, choices: Sequence[str]
+) -> ConversationState:
+    """The new state with this exchange remembered; a stopped or filed report keeps only the closing words."""
+    said = msg.text.strip()
+    if msg.in_reply_to is not None and said.isdigit() and 0 < int(said) <= len(choices):
+        said = choices[int(said) - 1]  # a pressed button, shown by its label
+    bot = [{"who": "bot", "text": r.text, "choices": list(r.choices), "prompt_id": r.prompt_id}
+           for r in turn.replies]
+    ended = bool(turn.effects) or (before.in_report and not turn.state.in_report)
+    started = not before.in_report and turn.state.in_report
+    if ended:
+        entries: list[dict[str, Any]] = bot  # nothing of the report stays here: it is filed, or nothing is kept
+    else:
+        kept = [] if started else list(before.transcript)
+        mine = [{"who": "me", "text": said}] if said else []
+        entries = [*kept, *mine, *bot]
+    return turn.state.evolve(transcript=tuple(entries[-TRANSCRIPT_LIMIT:]))

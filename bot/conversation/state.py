@@ -22,6 +22,8 @@ class ConversationState:
     prompt_seq: int = 0
     questions: int = 0  # distinct bot questions asked for the current report
     last_activity: datetime | None = None
+    # What was said in this conversation (for a web page reloaded mid-report): {"who", "text", ...} entries.
+    transcript: tuple[dict[str, Any], ...] = ()
 
     @property
     def prompt_id(self) -> str:
@@ -45,6 +47,7 @@ class ConversationState:
             "prompt_seq": self.prompt_seq,
             "questions": self.questions,
             "last_activity": self.last_activity.isoformat() if self.last_activity else None,
+            "transcript": list(self.transcript),
         }
 
     @classmethod
@@ -62,4 +65,5 @@ class ConversationState:
             prompt_seq=int(data.get("prompt_seq", 0)),
             questions=int(data.get("questions", 0)),
             last_activity=datetime.fromisoformat(last) if last else None,
+            transcript=tuple(dict(e) for e in data.get("transcript") or ()),
         )

@@ -159,6 +159,7 @@ class DeliveryRow(Base):
     delivery_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(index=True)
     response: Mapped[list[Any] | None] = mapped_column(JSON)
+    sent_at: Mapped[datetime | None]  # when the channel sent the replies; a redelivery then sends nothing
 
 
 class OutboxRow(Base):

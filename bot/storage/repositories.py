@@ -180,6 +180,19 @@ class SqlDeliveryLog:
         # for INSERT ... ON CONFLICT DO NOTHING on some PostgreSQL drivers, so it cannot be trusted.)
         return self.session.execute(stmt).first() is not None
 
+    def sent_at(self, channel: str, delivery_id: str) -> datetime | None:
+        return self.session.scalar(
+            select(DeliveryRow.sent_at).where(DeliveryRow.channel == channel, DeliveryRow.delivery_id == delivery_id)
+        )
+
+    def mark_sent(self, channel: str, delivery_id: str, now: datetime) -> None:
+        self.session.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.channel == channel, DeliveryRow.delivery_id == delivery_id,
+                   DeliveryRow.sent_at.is_(None))
+            .values(sent_at=now)
+        )
+
     def purge_before(self, when: datetime) -> int:
         result = self.session.execute(delete(DeliveryRow).where(DeliveryRow.created_at < when))
         return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -30,6 +30,7 @@ from bot.domain.access import Permission, may
 from bot.settings import Settings
 from bot.web.auth import SESSION_COOKIE, WebAuth
 from bot.web.backoffice import backoffice_router
+from bot.web.chat_api import chat_router
 from bot.web.logs import install_access_log_filter
 from bot.web.overview import overview_router
 from bot.web.reports_api import reports_router
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(signin_router(auth, pages))
     app.include_router(reports_router(container, auth, texts))
+    app.include_router(chat_router(container, auth, texts))
     app.include_router(backoffice_router(container, auth, pages))
     app.include_router(overview_router(container, auth, pages))
     allowed_origins = {_origin(settings.base_url)}

@@ -125,3 +125,34 @@ def test_health_page_and_openapi_are_served(server: Server) -> None:
         assert docs.status_code == 200
         assert "cdn.jsdelivr.net" not in docs.text  # the Swagger UI assets come from the installed package
         assert client.get("/favicon.ico").status_code == 200
+
+
+def test_an_opened_page_gets_the_greeting_without_sending_a_message(server: Server) -> None:
+    with server.client() as client:
+        res = client.get("/api/chat/history")
+        assert res.status_code == 200
+        body = res.json()
+        assert body["messages"][0]["text"].startswith("Hoi Sam, ik ben meldbot.")
+        assert body["done_label"] == "Klaar"
+        with server.app.state.container.session_factory() as session:
+            from bot.storage.orm import ConversationRow
+
+            assert session.query(ConversationRow).count() == 0
+        script = client.get("/static/chat.js").text
+        assert '"Hallo"' not in script
+
+
+def test_a_reloaded_page_gets_the_conversation_so_far(server: Server) -> None:
+    with server.client() as client:
+        post(client, "Hallo")
+        post(client, "een meneer schold me helemaal verrot")
+        messages = client.get("/api/chat/history").json()["messages"]
+        assert [m["who"] for m in messages[:2]] == ["me", "bot"]
+        assert {"who": "me", "text": "een meneer schold me helemaal verrot", "choices": [], "prompt_id": None} \
+            in messages
+        assert messages[-1]["choices"] == ["Nee, verder"]
+
+
+def test_the_history_needs_a_signed_in_person(server: Server) -> None:
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        assert client.get("/api/chat/history").status_code == 401

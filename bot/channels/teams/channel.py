@@ -106,6 +106,8 @@ def create_teams_channel(container: Container, *, connections: Connections | Non
         texts=container.texts,
         welcome=Welcome(container.uow_factory, container.org, container.texts, container.clock),
         tenant_id=settings.teams_tenant_id,
+        was_sent=container.chat.was_sent,
+        mark_sent=container.chat.mark_sent,
     )
     sender = ProactiveSender(adapter, app_id=settings.teams_app_id if credentials else None)
     return TeamsChannel(adapter=adapter, turns=turns, auth=ActivityAuth(configuration), sender=sender)

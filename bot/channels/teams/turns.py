@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from microsoft_agents.activity import ActivityTypes
+from microsoft_agents.activity import ActivityTypes, DeliveryModes
 from microsoft_agents.hosting.core import TurnContext
 
 from bot.channels.teams.cards import to_activities
@@ -23,12 +23,23 @@ TURN_BUDGET_SECONDS = 10.0  # Teams gives up after 15 s; slower turns are logged
 Welcome = Callable[[str, dict[str, Any]], tuple[Reply, ...]]
 
 
+def _never(msg: IncomingMessage) -> bool:
+    return False
+
+
+def _nothing(msg: IncomingMessage) -> None:
+    return None
+
+
 class TeamsTurns:
     """Implements the SDK's Agent protocol (on_turn) by composition: no SDK class is subclassed.
 
     Messages go to the chat service in a worker thread (it is synchronous: one transaction a turn).
     The service deduplicates on the activity id and returns the stored replies for a retried
-    activity; they are sent again, so a retry never has a second effect but never loses the answer.
+    activity, so a retry never has a second effect. Replies posted to the connector are noted as
+    sent (`mark_sent`); a retried activity whose replies went out gets nothing again. With
+    deliveryMode expectReplies the replies travel in the HTTP response, which the caller may have
+    lost, so a retry always gets them again (as the web chat does).
     When the bot is added to a personal chat, a known employee's conversation reference is stored
     and they are greeted. Other activity types need no answer.
     """
@@ -36,8 +47,12 @@ class TeamsTurns:
     def __init__(
         self, handle: Callable[[IncomingMessage], TurnOutcome], *, texts: Texts, welcome: Welcome,
         tenant_id: str | None = None,
+        was_sent: Callable[[IncomingMessage], bool] = _never,
+        mark_sent: Callable[[IncomingMessage], None] = _nothing,
     ) -> None:
         self.handle = handle
+        self.was_sent = was_sent
+        self.mark_sent = mark_sent
         self.texts = texts
         self.welcome = welcome
         self.tenant_id = tenant_id
@@ -60,10 +75,19 @@ class TeamsTurns:
         elapsed = time.monotonic() - started
         if elapsed > TURN_BUDGET_SECONDS:
             logger.warning("teams: a turn took %.1f s; Teams waits at most 15 s", elapsed)
+        in_response = activity.delivery_mode == DeliveryModes.expect_replies
         if outcome.duplicate:
+            if not in_response and await asyncio.to_thread(self.was_sent, msg):
+                logger.info("teams: repeated activity; its replies were sent before")
+                return
             logger.info("teams: repeated activity; sending the stored replies again")
         if outcome.replies:
             await context.send_activities(to_activities(outcome.replies))
+        if not in_response:
+            try:
+                await asyncio.to_thread(self.mark_sent, msg)
+            except Exception as exc:  # noqa: BLE001 - the replies were sent; a retry would only repeat them
+                logger.warning("teams: could not note a delivery as sent (%s)", exc.__class__.__name__)
 
     async def on_members_added(self, context: TurnContext) -> None:
         activity = context.activity

@@ -67,6 +67,8 @@ def create_telegram_channel(container: Container, *, poll_timeout: int = 30, bac
         fetcher=EvidenceFetcher(bot, settings.attachments_dir, settings.max_attachment_bytes),
         accepts_evidence=evidence_check(container.uow_factory, container.chat, CHANNEL),
         texts=container.texts,
+        was_sent=container.chat.was_sent,
+        mark_sent=container.chat.mark_sent,
     )
     return TelegramChannel(bot=bot, processor=processor, texts=container.texts, webhook=webhook_from(settings),
                            poll_timeout=poll_timeout, backoff=backoff, raw_updates=updates_request.last_updates)

@@ -14,24 +14,17 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
 from telegram import Bot, Update
-from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
+from telegram.error import Conflict, InvalidToken, TelegramError
 
 from bot.channels.telegram.parsing import parse_update
 from bot.channels.telegram.translate import ALLOWED_UPDATES
+from bot.channels.telegram.updates import is_outage
 
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF = 30.0
-MAX_ATTEMPTS = 5  # for an update that fails for another reason than an outage (a bug): then skip it
-
-
-def is_outage(exc: BaseException) -> bool:
-    """A failure that goes away by itself (network, Telegram, database): retry the same update."""
-    if isinstance(exc, NetworkError):
-        return not isinstance(exc, BadRequest)  # BadRequest is a NetworkError in PTB, but permanent
-    return isinstance(exc, OperationalError | ConnectionError | TimeoutError)
+MAX_ATTEMPTS = 6  # backstop: the processor itself answers an update that failed 5 times; then skip it
 
 
 class Poller:

@@ -52,7 +52,7 @@ def webhook_router(
             return Response(status_code=503)  # still connecting to the Bot API; Telegram retries
         try:
             data: Any = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to parse: no update either way
             data = None
         update = parse_update(data, bot)
         if update is None:  # sending it again will not help

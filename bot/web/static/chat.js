@@ -1,4 +1,4 @@
-/* The web chat: posts what the signed-in person types to /api/chat and shows the replies. */
+/* The web chat: shows the conversation so far, posts what the signed-in person types to /api/chat, shows replies. */
 (function () {
   "use strict";
   // Texts come from the page (data/web.nl.yml); who is chatting comes from the session cookie, never from here.
@@ -7,6 +7,8 @@
   var form = document.getElementById("form");
   var input = document.getElementById("input");
   var busy = false;
+  var queue = [];  // messages typed or tapped while a reply is on its way, sent in order
+  var doneLabel = null;  // the done button of a several-choice question (from the server)
 
   function newId() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -24,20 +26,47 @@
     var buttons = log.querySelectorAll(".choices button");
     for (var i = 0; i < buttons.length; i++) { buttons[i].disabled = true; }
   }
+  function button(label, onClick) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = label;
+    b.addEventListener("click", onClick);
+    return b;
+  }
   function addChoices(choices, promptId) {
     var box = document.createElement("div");
     box.className = "choices";
     box.setAttribute("role", "group");
     box.setAttribute("aria-label", "Keuzes");
-    choices.forEach(function (label) {
-      var b = document.createElement("button");
-      b.type = "button";
-      b.textContent = label;
-      b.addEventListener("click", function () { send(label, promptId); });
-      box.appendChild(b);
-    });
+    var several = doneLabel !== null && choices.length > 1 && choices[choices.length - 1] === doneLabel;
+    if (several) {
+      // Toggle chips plus a done button: a tap selects or deselects, the done button sends the selection.
+      var picked = [];
+      choices.slice(0, -1).forEach(function (label) {
+        var chip = button(label, function () {
+          var at = picked.indexOf(label);
+          if (at >= 0) { picked.splice(at, 1); } else { picked.push(label); }
+          chip.setAttribute("aria-pressed", at >= 0 ? "false" : "true");
+          chip.textContent = (at >= 0 ? "" : "\u2713 ") + label;  // a check mark shows what is chosen
+        });
+        chip.setAttribute("aria-pressed", "false");
+        box.appendChild(chip);
+      });
+      box.appendChild(button(doneLabel, function () {
+        var ordered = choices.filter(function (c) { return picked.indexOf(c) >= 0; });
+        send(ordered.length ? ordered.join(", ") : doneLabel, promptId);
+      }));
+    } else {
+      choices.forEach(function (label) {
+        box.appendChild(button(label, function () { send(label, promptId); }));
+      });
+    }
     log.appendChild(box);
     log.scrollTop = log.scrollHeight;
+  }
+  function showBot(reply, live) {
+    add(reply.text, "bot");
+    if (reply.choices && reply.choices.length && live) { addChoices(reply.choices, reply.prompt_id); }
   }
   function post(body, attempt) {
     return fetch("/api/chat", {
@@ -58,12 +87,19 @@
     });
   }
   function send(text, promptId) {
-    if (busy || !text.trim()) { return; }
-    busy = true;
-    disableOldChoices();
+    if (!text.trim()) { return; }
+    if (promptId) { disableOldChoices(); }
     add(text, "me");
-    var body = { text: text, message_id: newId() };
-    if (promptId) { body.in_reply_to = promptId; }
+    queue.push({ text: text, message_id: newId(), in_reply_to: promptId || null });
+    next();
+  }
+  function next() {
+    if (busy || !queue.length) { return; }
+    busy = true;
+    var item = queue.shift();
+    var body = { text: item.text, message_id: item.message_id };
+    if (item.in_reply_to) { body.in_reply_to = item.in_reply_to; }
+    disableOldChoices();
     post(body, 0).then(function (r) {
       if (r.status === 401) {
         add(T.chat_signed_out, "bot err");
@@ -73,13 +109,36 @@
         add(r.data && r.data.detail ? r.data.detail : T.chat_error, "bot err");
         return;
       }
-      r.data.replies.forEach(function (reply) {
-        add(reply.text, "bot");
-        if (reply.choices && reply.choices.length) { addChoices(reply.choices, reply.prompt_id); }
+      // While more messages wait, their answers follow; only the last replies keep working buttons.
+      r.data.replies.forEach(function (reply) { showBot(reply, queue.length === 0); });
+    }).catch(function () {
+      add(T.chat_offline, "bot err");
+    }).finally(function () {
+      busy = false;
+      if (queue.length) { next(); } else { input.focus(); }
+    });
+  }
+  function restore() {
+    // What was said before (a reload mid-report), or the greeting; nothing is sent on load.
+    busy = true;
+    fetch("/api/chat/history", { credentials: "same-origin" }).then(function (res) {
+      if (res.status === 401) { add(T.chat_signed_out, "bot err"); return null; }
+      return res.ok ? res.json() : null;
+    }).then(function (data) {
+      if (!data) { return; }
+      doneLabel = data.done_label || null;
+      var messages = data.messages || [];
+      var lastBot = -1;
+      messages.forEach(function (m, i) { if (m.who === "bot") { lastBot = i; } });
+      messages.forEach(function (m, i) {
+        if (m.who === "me") { add(m.text, "me"); } else { showBot(m, i === lastBot); }
       });
     }).catch(function () {
       add(T.chat_offline, "bot err");
-    }).finally(function () { busy = false; input.focus(); });
+    }).finally(function () {
+      busy = false;
+      next();
+    });
   }
   form.addEventListener("submit", function (e) {
     e.preventDefault();
@@ -90,5 +149,5 @@
   input.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
   });
-  send("Hallo", null);
+  restore();
 })();

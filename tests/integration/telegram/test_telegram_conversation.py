@@ -95,7 +95,7 @@ async def test_a_button_from_an_older_question_is_answered_politely_and_changes_
     assert conversation_state(tg_container) == before
 
 
-async def test_a_duplicate_update_is_handled_once_and_answered_with_the_same_replies(
+async def test_a_duplicate_update_is_handled_once_and_its_sent_replies_are_not_sent_again(
     linked_phone: Callable[[], Any], tg_container: Container
 ) -> None:
     phone: Phone = await linked_phone()
@@ -103,7 +103,8 @@ async def test_a_duplicate_update_is_handled_once_and_answered_with_the_same_rep
     state = conversation_state(tg_container)
     again = await phone.send(u.text("Een klant schold me uit aan de balie"), update_id=900)
 
-    assert [m["text"] for m in again] == [m["text"] for m in first]
+    assert first != []
+    assert again == []
     assert conversation_state(tg_container) == state
     assert rows(tg_container, DeliveryRow) == 2  # the link and this message
 

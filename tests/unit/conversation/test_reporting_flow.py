@@ -81,7 +81,7 @@ def test_sparse_description_asks_when_where_injury_and_witnesses(chat: ChatHarne
 def test_description_in_several_bursts_is_joined(chat: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
     chat.say("Hallo")
     chat.say("klant aan de balie werd boos")
-    assert chat.say("hij schold me uit voor idioot")[0].text.startswith("Aangevuld.")
+    assert chat.say("hij schold me uit voor idioot")[0].text.startswith("Dank je, dat heb ik toegevoegd.")
     chat.say("en sloeg op tafel")
     state, _ = fake_uow.store.conversations[("web", "demo")]
     assert state.draft["description"] == (

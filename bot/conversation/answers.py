@@ -1,0 +1,120 @@
+"""Pure checks on what a reporter typed: commands, choices, places, questions before reporting."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+# Fixed commands: whole messages only, so that "vorige week" or a story containing "stop" is never a command.
+COMMANDS = {
+    "stop": {"stop", "stoppen", "annuleer", "annuleren", "afbreken", "ik wil stoppen"},
+    "help": {"help", "hulp", "?", "uitleg", "help me"},
+    "back": {"terug", "vorige vraag", "ga terug", "een vraag terug"},
+    "my_reports": {"mijn meldingen", "mijnmeldingen", "mijn melding", "status", "mijn status"},
+    "start": {"start", "melden", "nieuwe melding", "ik wil iets melden", "melding maken", "iets melden"},
+}
+_WORD = re.compile(r"\w+", re.UNICODE)
+_TAG = re.compile(r"<[^>]*>")
+_SPLIT = re.compile(r"\s*(?:,|;|\+|&|\ben\b)\s*")
+
+# Questions people ask before they report, by topic; each topic is a text key "faq_<topic>".
+FAQ_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("anonymous", ("anoniem",)),
+    ("who_sees", ("wie ziet", "wie leest", "wie krijgt", "wie kan mijn", "wie kan de")),
+    ("aangifte", ("aangifte",)),
+    ("part_of_job", ("hoort dit er", "hoort erbij", "hoort er niet", "hoort bij mijn werk", "hoort bij het werk",
+                     "normaal", "overdrijf")),
+    ("use", ("zin", "helpt het", "heeft het nut", "nut", "gebeurt er", "gebeurt er mee")),
+)
+
+# A place in the reporter's words: an address ("Hoefstraat 12, Tilburg") or a building in a town.
+_STREET = re.compile(
+    r"\b([A-Z][\w'-]*(?:straat|weg|laan|plein|kade|gracht|singel|dijk|dreef|hof|pad|steeg|markt|park)"
+    r"\s+\d+[a-zA-Z]?(?:\s*,\s*[A-Z][\w'-]+)?)"
+)
+_BUILDING = re.compile(
+    r"\b((?:stadskantoor|gemeentehuis|stadhuis|kantoor|servicepunt|station|bibliotheek|wijkcentrum|zwembad)"
+    r"\s+(?:(?:in|te|van)\s+)?[A-Z][\w'-]+)"
+)
+_IN_TOWN = re.compile(r"(?<=[a-z,] )(?:in|te) ([A-Z][a-z][\w'-]+)")
+OFFICE_WORDS = ("kantoor", "stadhuis", "gemeentehuis", "loket", "servicepunt", "balie")
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents or punctuation, single spaces: for matching commands and choices."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.lower().strip().lstrip("/")
+    text = re.sub(r"[^\w\s?]", " ", text)
+    return " ".join(text.split())
+
+
+def words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def without_markup(text: str) -> str:
+    """The reporter's words without HTML-like tags (never part of what happened)."""
+    return " ".join(_TAG.sub(" ", text).split())
+
+
+def has_words(text: str) -> bool:
+    """At least one word of two letters: not only digits, symbols or markup."""
+    return any(sum(ch.isalpha() for ch in w) >= 2 for w in _WORD.findall(without_markup(text)))
+
+
+def command_of(text: str) -> str | None:
+    """A fixed command (stop, help, back, my_reports, start) when the whole message is one, else None."""
+    if text.strip().lower().startswith("/start"):
+        return "start"  # also "/start CODE" from someone already linked
+    norm = normalise(text)
+    return next((name for name, phrases in COMMANDS.items() if norm in phrases), None)
+
+
+def is_label(text: str, choices: Sequence[str]) -> bool:
+    """The whole message is exactly one of the offered labels (a button, or its label typed)."""
+    norm = normalise(text)
+    return bool(norm) and norm in {normalise(c) for c in choices}
+
+
+def match_many(text: str, choices: Sequence[str]) -> list[int] | None:
+    """Several choices by number or by label ('1 en 3', 'Hulp bij aangifte, Iemand om mee te praten')."""
+    labels = [normalise(c) for c in choices]
+    parts = [p for p in _SPLIT.split(normalise(text.replace(",", " , "))) if p]
+    if not parts:
+        return None
+    picked: set[int] = set()
+    for part in parts:
+        if part.isdigit() and 0 < int(part) <= len(choices):
+            picked.add(int(part) - 1)
+        elif part in labels:
+            picked.add(labels.index(part))
+        else:
+            return None
+    return sorted(picked)
+
+
+def place_in(text: str) -> str | None:
+    """An address or a named building or town in the text, as written; None when there is none."""
+    for pattern in (_STREET, _BUILDING, _IN_TOWN):
+        found = pattern.search(text)
+        if found:
+            return found.group(1).strip(" ,.")
+    return None
+
+
+def faq_topic(text: str) -> str | None:
+    """The topic of a question someone asks before (or while) reporting, when it is one we answer."""
+    if "?" not in text or words(text) > 14:
+        return None
+    norm = normalise(text)
+    for topic, phrases in FAQ_TOPICS:
+        if any(re.search(rf"\b{re.escape(p)}\b", norm) for p in phrases):
+            return topic
+    return None
+
+
+def tidy_explanation(text: str) -> str:
+    """One pair of brackets instead of two in a row: '(stalking) ('volgde me')' → '(stalking, 'volgde me')'."""
+    return re.sub(r"\(([^()]*)\)\s*\(([^()]*)\)", r"(\1, \2)", text)

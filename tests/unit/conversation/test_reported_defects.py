@@ -1,0 +1,410 @@
+"""Regressions from the product owner's issue, push/pop style; some with the rule-based understanding."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from actions.filing import ReportFiler
+from bot.channels.terminal import run_terminal_chat
+from bot.conversation.messages import Reply
+from bot.conversation.texts import Texts
+from bot.domain.model import Organisation
+from bot.service import ChatService
+from nlu.result import UnderstandContext, Understanding
+from tests.conftest import TZ, ChatHarness
+from tests.fakes import FakeClock, FakeUnderstander, FakeUnitOfWork
+
+RICH = "Gisteravond aan de balie dreigde een man: ik weet waar je woont. Mijn collega zag het. Geen letsel."
+SPARSE = "een meneer schold me helemaal verrot"
+
+
+@pytest.fixture(scope="module")
+def rules() -> object:
+    import nlu
+
+    return nlu.RuleUnderstander()
+
+
+@pytest.fixture
+def real(rules: object, org: Organisation, texts: Texts, clock: FakeClock, fake_uow: FakeUnitOfWork) -> ChatHarness:
+    """A chat with the rule-based understanding (which reads 'Ja, stoppen' as a stop intent)."""
+    service = ChatService(uow_factory=fake_uow, understander=rules, texts=texts, org=org,  # type: ignore[arg-type]
+                          clock=clock, tz=TZ, on_filed=ReportFiler(org))
+    return ChatHarness(service.handle)
+
+
+def count_questions(replies: list[Reply]) -> int:
+    return sum(1 for r in replies if r.text.rstrip().endswith("?") or r.choices or "Vertel in je eigen" in r.text)
+
+
+# 1 -------------------------------------------------------------------------------------------------------
+
+
+def test_the_button_ja_stoppen_stops_the_report(real: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+    real.say("Hallo")
+    real.say(SPARSE)
+    real.say("stop")
+    prompt = real.replies[-1].prompt_id
+    assert real.say("Ja, stoppen", in_reply_to=prompt)[0].text.startswith("Gestopt.")
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert state.step == "idle"
+
+
+def test_typing_ja_stoppen_stops_the_report(real: ChatHarness) -> None:
+    real.say("Hallo")
+    real.say(SPARSE)
+    real.say("stop")
+    assert real.say("Ja, stoppen")[0].text.startswith("Gestopt.")
+
+
+def test_stoppen_from_the_summary_asks_once_and_then_stops(real: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+    real.say("Hallo")
+    real.say(RICH)
+    real.say("Nee, verder")
+    real.say("Gaat wel")
+    real.say("niets")
+    real.say("Klopt")
+    assert real.replies[-1].text == "Klopt dit?"
+    assert real.say("Stoppen", in_reply_to=real.replies[-1].prompt_id)[0].text.startswith("Weet je zeker")
+    assert real.say("Ja, stoppen", in_reply_to=real.replies[-1].prompt_id)[0].text.startswith("Gestopt.")
+    assert fake_uow.store.reports == []
+
+
+def test_stop_typed_again_at_the_stop_question_stops(chat: ChatHarness) -> None:
+    chat.say("Hallo")
+    chat.say(SPARSE)
+    chat.say("stop")
+    assert chat.say("stop")[0].text.startswith("Gestopt.")
+
+
+# 2 -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", ["vorige week", "vorige maand", "vorige vrijdag"])
+def test_vorige_as_a_time_is_an_answer_not_the_command_terug(real: ChatHarness, fake_uow: FakeUnitOfWork,
+                                                            answer: str) -> None:
+    real.say("Hallo")
+    real.say(SPARSE)
+    assert real.say("Nee, verder")[0].text == "Wanneer gebeurde het?"
+    assert real.say(answer)[0].text == "Waar of hoe had je contact met de burger?"
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert state.draft["occurred_text"] == answer
+
+
+def test_terug_as_a_whole_message_still_goes_back(real: ChatHarness) -> None:
+    real.say("Hallo")
+    real.say(SPARSE)
+    real.say("Nee, verder")
+    real.say("vanochtend")
+    assert real.say("terug")[0].text == "Wanneer gebeurde het?"
+
+
+# 5 and 9 -------------------------------------------------------------------------------------------------
+
+
+def test_the_transcript_is_kept_for_a_reopened_chat_and_names_pressed_buttons(
+    chat: ChatHarness, fake_uow: FakeUnitOfWork
+) -> None:
+    chat.say("Hallo")
+    chat.say(SPARSE)
+    chat.press("Nee, verder")
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    said = [(e["who"], e["text"]) for e in state.transcript]
+    assert said[:2] == [("me", "Hallo"), ("bot", said[1][1])]
+    assert said[1][1].startswith("Hoi Sam")
+    assert ("me", SPARSE) in said
+    assert ("me", "Nee, verder") in said  # the button pressed, not its number
+    assert said[-1] == ("bot", "Wanneer gebeurde het?")
+
+
+def test_after_stop_nothing_of_the_report_stays_in_the_transcript(chat: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+    chat.say("Hallo")
+    chat.say(SPARSE)
+    chat.say("stop")
+    chat.press("Ja, stoppen")
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert [e["who"] for e in state.transcript] == ["bot"]
+    assert SPARSE not in str(state.transcript)
+
+
+def test_a_new_report_after_stop_does_not_greet_after_the_story(chat: ChatHarness) -> None:
+    chat.say("Hallo")
+    chat.say(SPARSE)
+    chat.say("stop")
+    chat.press("Ja, stoppen")
+    replies = chat.say(RICH)
+    assert not any(r.text.startswith("Hoi Sam") for r in replies)
+    assert replies[0].text.startswith("Dank je. Wil je nog iets toevoegen?")
+
+
+def test_a_new_report_after_my_reports_does_not_greet_after_the_story(chat: ChatHarness) -> None:
+    chat.say("mijn meldingen")
+    replies = chat.say(RICH)
+    assert not any(r.text.startswith("Hoi Sam") for r in replies)
+
+
+# 6 -------------------------------------------------------------------------------------------------------
+
+
+def test_a_script_tag_as_injury_is_asked_again_and_not_recorded(chat: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+    chat.say("Hallo")
+    chat.say(SPARSE)
+    chat.press("Nee, verder")
+    chat.say("vanochtend")
+    chat.press("Telefoon")
+    assert "Bijvoorbeeld" in chat.say("<script>alert(1)</script>")[0].text
+    chat.say("<b></b>")
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert (state.draft["injury"], state.draft["damage"]) == (None, None)
+    assert "<script>" not in str(state.draft)
+
+
+def test_klopt_as_injury_is_asked_again_then_kept_marked_unclear(chat: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+    chat.say("Hallo")
+    chat.say(SPARSE)
+    chat.press("Nee, verder")
+    chat.say("vanochtend")
+    chat.press("Telefoon")
+    assert chat.say("Klopt")[0].text == "Kies een optie, of beschrijf het kort. Bijvoorbeeld: 'nee, niets'."
+    assert chat.say("Klopt")[0].text == "Ik noteer het zo."
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert state.draft["injury"] is None  # a bare 'yes' is no injury on record
+    assert state.draft["unclear"] == {"injury": "Klopt"}
+
+
+def test_goed_as_the_place_is_asked_again_then_marked_unclear_in_the_summary(chat: ChatHarness) -> None:
+    chat.say("Hallo")
+    chat.say(SPARSE)
+    chat.press("Nee, verder")
+    chat.say("vanochtend")
+    assert "Bijvoorbeeld" in chat.say("Goed")[0].text
+    chat.say("Goed")
+    for _ in range(6):
+        if "Klopt dit?" in chat.text:
+            break
+        chat.say("weet ik niet") if not chat.choices else chat.press(chat.choices[0])
+    assert "Waar: Goed (niet duidelijk)" in chat.text
+
+
+# 7 -------------------------------------------------------------------------------------------------------
+
+
+def test_an_address_in_the_story_reaches_waar(chat: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+    chat.say("Hallo")
+    chat.say("Vanochtend aan de balie van het stadskantoor Breda dreigde een man me te slaan. Geen letsel. "
+             "Geen getuigen.")
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert state.draft["place"] == "stadskantoor Breda"
+    assert state.draft["location_type"] == "balie"
+
+
+def test_an_address_as_the_answer_to_waar_is_kept(real: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+    real.say("Hallo")
+    real.say(SPARSE)
+    real.say("Nee, verder")
+    real.say("vanochtend")
+    real.say("Hoefstraat 12, Tilburg")
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert state.draft["location_text"] == "Hoefstraat 12, Tilburg"
+
+
+def test_after_yes_there_were_witnesses_the_bot_asks_who(chat: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+    chat.say("Hallo")
+    chat.say(SPARSE)
+    chat.press("Nee, verder")
+    chat.say("vanochtend")
+    chat.press("Telefoon")
+    chat.press("Nee")
+    assert chat.press("Ja")[0].text.startswith("Wie waren de getuigen?")
+    assert chat.say("mijn collega Sanne")[0].text == "Hoe voel je je nu?"
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert state.draft["witnesses"] == "mijn collega Sanne"
+
+
+# 11 and the unsure question ------------------------------------------------------------------------------
+
+
+def test_a_story_of_only_a_time_asks_what_happened(real: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+    real.say("Hallo")
+    assert real.say("gisteren rond 4 uur")[0].text.startswith("Wat deed of zei de burger?")
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert state.step == "describe"
+    assert fake_uow.store.reports == []
+
+
+class UnsureUnderstander(FakeUnderstander):
+    """The fake understanding, but unsure about the form of behaviour."""
+
+    def understand(self, text: str, context: UnderstandContext) -> Understanding:
+        from dataclasses import replace
+
+        u = super().understand(text, context)
+        return replace(u, confidence=0.4) if u.primary_form else u
+
+
+def test_when_the_understanding_is_unsure_one_plain_question_is_asked(
+    org: Organisation, texts: Texts, clock: FakeClock, fake_uow: FakeUnitOfWork
+) -> None:
+    service = ChatService(uow_factory=fake_uow, understander=UnsureUnderstander(), texts=texts, org=org,
+                          clock=clock, tz=TZ, on_filed=ReportFiler(org))
+    chat = ChatHarness(service.handle)
+    chat.say("Hallo")
+    chat.say(RICH)
+    chat.press("Nee, verder")
+    chat.press("Gaat wel")
+    replies = chat.say("niets")
+    assert replies[0].text == "Wat gebeurde er vooral?"
+    assert replies[0].choices == ("Uitgescholden of beledigd", "Bedreigd", "Fysiek (geduwd, geslagen, iets gegooid)")
+    assert chat.press("Uitgescholden of beledigd")[-1].text == "Klopt dit?"
+    chat.press("Versturen")
+    report = fake_uow.store.reports[0]
+    assert (report.primary_form, report.severe) == ("verbaal", False)
+
+
+# pre-report questions ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "start"), [
+    ("Hoort dit er niet gewoon bij?", "Nee. Agressie hoort niet bij je werk"),
+    ("Heeft melden zin?", "Ja. Je leidinggevende neemt contact met je op"),
+    ("Wie ziet mijn melding?", "Je leidinggevende en de veiligheidscoördinator zien je melding."),
+    ("Kan ik anoniem melden?", "Nee, anoniem melden kan niet."),
+    ("Moet ik aangifte doen?", "Dat hoeft niet"),
+])
+def test_questions_before_reporting_get_a_short_answer(chat: ChatHarness, question: str, start: str) -> None:
+    replies = chat.say(question)
+    assert replies[0].text.startswith(start)
+    assert replies[-1].text == "Wil je iets melden? Vertel in je eigen woorden wat er is gebeurd."
+
+
+def test_a_question_mid_report_is_answered_and_the_report_goes_on(chat: ChatHarness) -> None:
+    chat.say("Hallo")
+    chat.say(SPARSE)
+    chat.press("Nee, verder")
+    replies = chat.say("Wie ziet mijn melding?")
+    assert [r.text for r in replies[1:]] == ["We gaan verder met je melding.", "Wanneer gebeurde het?"]
+
+
+# 12 ------------------------------------------------------------------------------------------------------
+
+
+def test_the_summary_says_no_injury_and_no_damage_in_plain_dutch(chat: ChatHarness) -> None:
+    chat.say("Hallo")
+    chat.say(SPARSE)
+    chat.press("Nee, verder")
+    chat.say("vanochtend")
+    chat.press("Telefoon")
+    chat.press("Nee")
+    chat.press("Nee")
+    chat.press("Gaat wel")
+    chat.say("niets")
+    chat.press("Klopt")
+    assert "Letsel of schade: geen letsel en geen schade\n" in chat.text
+
+
+def test_the_filed_message_does_not_offer_the_aangifte_help_already_asked_for(chat: ChatHarness) -> None:
+    chat.say("Hallo")
+    chat.say(RICH)
+    chat.press("Nee, verder")
+    chat.press("Gaat wel")
+    chat.say("2")
+    chat.press("Klopt")
+    text = chat.press("Versturen")[0].text
+    assert "Wil je aangifte doen?" not in text
+    assert "Typ 'aangifte MLD-2026-00001' voor een concept van je aangifte." in text
+    assert "naar de burger" not in text
+
+
+def test_two_brackets_in_a_row_become_one_in_the_explanation(chat: ChatHarness) -> None:
+    from bot.conversation.answers import tidy_explanation
+
+    assert tidy_explanation("je werd gevolgd (stalking) ('volgde me').") == "je werd gevolgd (stalking, 'volgde me')."
+
+
+# 3 -------------------------------------------------------------------------------------------------------
+
+
+def test_on_the_web_several_choices_are_toggles_with_a_done_button(chat: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+    chat.say("Hallo")
+    chat.say(RICH)
+    chat.press("Nee, verder")
+    replies = chat.press("Gaat wel")
+    assert replies[0].text.startswith("Wat wil je nu? Tik aan wat je wilt")
+    assert replies[0].choices[-1] == "Klaar"
+    # The page sends the chosen labels when 'Klaar' is tapped.
+    chat.say("Contact met mijn leidinggevende, Iemand om mee te praten", in_reply_to=replies[0].prompt_id)
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert state.draft["wants"] == ["manager_contact", "aftercare"]
+
+
+def test_klaar_with_nothing_chosen_means_nothing_extra(chat: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+    chat.say("Hallo")
+    chat.say(RICH)
+    chat.press("Nee, verder")
+    chat.press("Gaat wel")
+    chat.press("Klaar")
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert state.draft["wants"] == []
+
+
+def test_text_channels_keep_numbered_several_choices(chat: ChatHarness) -> None:
+    tg = ChatHarness(chat.handle, user="demo", channel="terminal")
+    tg.say("Hallo")
+    tg.say(RICH)
+    tg.say("Nee, verder")
+    replies = tg.say("Gaat wel")
+    assert replies[0].text == "Wat wil je nu? Je kunt meer kiezen, bijvoorbeeld '1 en 3'."
+    assert "Klaar" not in replies[0].choices
+
+
+def test_no_reask_text_asks_for_a_number(texts: Texts) -> None:
+    for key in ("reask_edit_field", "reask_abcd"):
+        assert "'1'" not in texts(key)
+        assert "'2'" not in texts(key)
+
+
+# question count ------------------------------------------------------------------------------------------
+
+
+def test_a_rich_story_with_the_rule_understanding_needs_at_most_six_questions(real: ChatHarness,
+                                                                             fake_uow: FakeUnitOfWork) -> None:
+    questions = count_questions(real.say("Hallo"))
+    questions += count_questions(real.say(RICH))
+    for _ in range(10):
+        if "Klopt dit?" in real.text:
+            break
+        if real.choices:
+            answer = {"Nee, verder": "Nee, verder", "Goed": "Gaat wel", "Klopt": "Klopt"}.get(real.choices[0])
+            replies = real.press(answer) if answer else real.say("1")
+        else:
+            replies = real.say("weet ik niet")
+        questions += count_questions(replies)
+    assert "Klopt dit?" in real.text
+    assert questions <= 6
+
+
+# 13 ------------------------------------------------------------------------------------------------------
+
+
+class Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def quiet_stdout(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
+    prompts = io.StringIO()
+    monkeypatch.setattr("sys.stdout", prompts)
+    return prompts
+
+
+def test_the_terminal_greets_before_anyone_types_and_ends_cleanly_on_ctrl_d(
+    service: ChatService, quiet_stdout: io.StringIO
+) -> None:
+    shown: list[str] = []
+    sent = run_terminal_chat(service.handle, "demo", stdin=Tty(""), write=shown.append)
+    assert sent == 0
+    assert shown[1].startswith("meldbot> Hoi Sam, ik ben meldbot.")
+    assert shown[-1] == ""  # Ctrl-D: the shell starts on a new line
