@@ -92,7 +92,8 @@ def load(container: Container, reports: int, org: dict[str, Any], rnd: random.Ra
                     ack = (created + timedelta(minutes=rnd.randint(5, hours * 60)) if late < 0.75 else
                            created + timedelta(minutes=rnd.randint(hours * 60, hours * 120)) if late < 0.9 else None)
                     clocks.append({"reference": reference, "kind": kind, "owner_id": f"mgr{team[-2:]}",
-                                   "starts_at": created, "due_at": due, "acknowledged_at": ack, "alerts_sent": 0})
+                                   "starts_at": created, "due_at": due, "acknowledged_at": ack, "alerts_sent": 0,
+                                   "team_id": team, "filed_at": created})
                 for seq, days in enumerate((1, 14, 42), start=1):
                     due = created + timedelta(days=days)
                     if due > NOW:
@@ -101,7 +102,7 @@ def load(container: Container, reports: int, org: dict[str, Any], rnd: random.Ra
                     checkins.append({"reference": reference, "employee_id": "x", "seq": seq, "due_at": due,
                                      "stress": False, "status": "answered" if answered else "expired",
                                      "mood": rnd.choice(["goed", "goed", "wisselend", "niet_goed"]) if answered
-                                     else None, "referral_offered": False})
+                                     else None, "referral_offered": False, "team_id": team, "filed_at": created})
             session.execute(insert(ReportRow), rows)
             session.execute(insert(ClockRow), clocks)
             session.execute(insert(CheckInRow), checkins)

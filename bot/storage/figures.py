@@ -48,6 +48,16 @@ def _scope(period: Period, tz: tzinfo, team_ids: frozenset[str] | None) -> list[
     return conditions
 
 
+def _copied_scope(model: Any, period: Period, tz: tzinfo,
+                  team_ids: frozenset[str] | None) -> list[ColumnElement[bool]]:
+    """The same scope on the team and filing time copied onto clocks and check-ins (no join with reports)."""
+    start, end = period.bounds(tz)
+    conditions = [model.filed_at >= start, model.filed_at < end]
+    if team_ids is not None:
+        conditions.append(model.team_id.in_(sorted(team_ids)))
+    return conditions
+
+
 def _month_index(boundaries: Sequence[datetime]) -> ColumnElement[Any]:
     """0 for the first month, 1 for the next, ...; NULL before the first month (outside the chart)."""
     if len(boundaries) < 2:
@@ -120,8 +130,7 @@ def load_figures(session: Session, period: Period, tz: tzinfo, now: datetime, te
     minutes = case((ClockRow.acknowledged_at.is_(None), None),
                    else_=_minutes_between(dialect, ClockRow.starts_at, ClockRow.acknowledged_at)).label("minutes")
     clock_rows = (select(ClockRow.kind, outcome, minutes)
-                  .join(ReportRow, ReportRow.reference == ClockRow.reference)
-                  .where(*scope, ClockRow.kind.in_(CLOCK_KINDS))).subquery()
+                  .where(*_copied_scope(ClockRow, period, tz, team_ids), ClockRow.kind.in_(CLOCK_KINDS))).subquery()
     stmt = (select(clock_rows.c.kind, clock_rows.c.outcome, clock_rows.c.minutes, func.count())
             .group_by(clock_rows.c.kind, clock_rows.c.outcome, clock_rows.c.minutes))
     for kind, result, mins, count in session.execute(stmt):
@@ -136,8 +145,7 @@ def load_figures(session: Session, period: Period, tz: tzinfo, now: datetime, te
     asked = answered = 0
     moods: dict[str, int] = {}
     stmt = (select(CheckInRow.status, CheckInRow.mood, func.count())
-            .join(ReportRow, ReportRow.reference == CheckInRow.reference)
-            .where(*scope, CheckInRow.status.in_(CHECKIN_ASKED))
+            .where(*_copied_scope(CheckInRow, period, tz, team_ids), CheckInRow.status.in_(CHECKIN_ASKED))
             .group_by(CheckInRow.status, CheckInRow.mood))
     for status, mood, count in session.execute(stmt):
         asked += count

@@ -20,7 +20,8 @@ class ClockRow(Base):
 
     __tablename__ = "report_clocks"
     __table_args__ = (UniqueConstraint("reference", "kind"),
-                      Index("ix_report_clocks_open_due", "acknowledged_at", "due_at"))
+                      Index("ix_report_clocks_open_due", "acknowledged_at", "due_at"),
+                      Index("ix_report_clocks_filed", "filed_at", "team_id"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     reference: Mapped[str] = mapped_column(String(32), index=True)
     kind: Mapped[str] = mapped_column(String(32))
@@ -32,6 +33,9 @@ class ClockRow(Base):
     alerts_sent: Mapped[int] = mapped_column(Integer, default=0)
     next_alert_at: Mapped[datetime | None] = mapped_column(index=True)
     escalated_at: Mapped[datetime | None]
+    # The report's team and filing time, copied so that the figures need no join over every clock.
+    team_id: Mapped[str | None] = mapped_column(String(64))
+    filed_at: Mapped[datetime | None]
 
 
 class ActionRow(Base):
@@ -53,7 +57,7 @@ class CheckInRow(Base):
     """An aftercare check-in. Only how someone is doing is kept (goed / wisselend / niet goed), nothing medical."""
 
     __tablename__ = "checkins"
-    __table_args__ = (UniqueConstraint("reference", "seq"),)
+    __table_args__ = (UniqueConstraint("reference", "seq"), Index("ix_checkins_filed", "filed_at", "team_id"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     reference: Mapped[str] = mapped_column(String(32), index=True)
     employee_id: Mapped[str] = mapped_column(String(64), index=True)
@@ -68,6 +72,9 @@ class CheckInRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     referral_offered: Mapped[bool] = mapped_column(Boolean, default=False)
     manager_informed: Mapped[bool | None] = mapped_column(Boolean)
+    # The report's team and filing time, copied so that the figures need no join over every check-in.
+    team_id: Mapped[str | None] = mapped_column(String(64))
+    filed_at: Mapped[datetime | None]
 
 
 class DigestItemRow(Base):
@@ -118,10 +125,18 @@ class SqlFollowUpStore:
 
     def add_clock(self, reference: str, kind: str, owner_id: str, starts_at: datetime, due_at: datetime,
                   next_alert_at: datetime | None) -> None:
+        team_id, filed_at = self._filed(reference)
         self.session.add(ClockRow(reference=reference, kind=kind, owner_id=owner_id, starts_at=starts_at,
-                                  due_at=due_at, alerts_sent=0, next_alert_at=next_alert_at))
+                                  due_at=due_at, alerts_sent=0, next_alert_at=next_alert_at, team_id=team_id,
+                                  filed_at=filed_at))
         self.session.flush()
         self._set_next_due(reference)
+
+    def _filed(self, reference: str) -> tuple[str | None, datetime | None]:
+        """The team and filing time of a report (None, None before it is stored)."""
+        row = self.session.execute(select(ReportRow.team_id, ReportRow.created_at)
+                                   .where(ReportRow.reference == reference)).first()
+        return (row.team_id, row.created_at) if row is not None else (None, None)
 
     def _set_next_due(self, reference: str) -> None:
         """Keep the report's earliest open deadline (the inbox sorts on it)."""
@@ -180,8 +195,10 @@ class SqlFollowUpStore:
     # -- check-ins ---------------------------------------------------------------------------
 
     def add_checkin(self, reference: str, employee_id: str, seq: int, due_at: datetime, stress: bool) -> None:
+        team_id, filed_at = self._filed(reference)
         self.session.add(CheckInRow(reference=reference, employee_id=employee_id, seq=seq, due_at=due_at,
-                                    stress=stress, status=SCHEDULED, referral_offered=False))
+                                    stress=stress, status=SCHEDULED, referral_offered=False, team_id=team_id,
+                                    filed_at=filed_at))
         self.session.flush()
 
     def checkin(self, checkin_id: int) -> CheckIn | None:

@@ -84,12 +84,14 @@ def seed(container: Container) -> None:
         for r, minutes in zip(handhaving, acks, strict=True):
             ack = None if minutes is None else r.created_at + timedelta(minutes=minutes)
             session.add(ClockRow(reference=r.reference, kind="contact_today", owner_id="mgr", starts_at=r.created_at,
-                                 due_at=r.created_at + timedelta(hours=24), acknowledged_at=ack, alerts_sent=0))
+                                 due_at=r.created_at + timedelta(hours=24), acknowledged_at=ack, alerts_sent=0,
+                                 team_id=r.team_id, filed_at=r.created_at))
         for i, (r, mood) in enumerate(zip(handhaving, ["goed", "niet_goed", "wisselend", None], strict=False)):
             status = "answered" if mood else "asked"
             session.add(CheckInRow(reference=r.reference, employee_id="demo", seq=1,
                                    due_at=r.created_at + timedelta(days=1), status=status, mood=mood,
-                                   answered_at=r.created_at + timedelta(days=1, hours=i) if mood else None))
+                                   answered_at=r.created_at + timedelta(days=1, hours=i) if mood else None,
+                                   team_id=r.team_id, filed_at=r.created_at))
         session.commit()
 
 

@@ -41,7 +41,11 @@ def test_an_old_database_upgrades_and_the_inbox_knows_the_next_deadline(kind: st
             migrate(engine)
             with engine.connect() as conn:
                 row = conn.execute(text("SELECT description, next_due_at FROM reports")).one()
+                copies = conn.execute(text("SELECT DISTINCT team_id, filed_at FROM report_clocks")).all()
             assert row[0] == "Hij schold."
             assert str(row[1]).startswith("2026-11-04 09:00:00")
+            assert len(copies) == 1
+            assert copies[0][0] == "handhaving"
+            assert str(copies[0][1]).startswith("2026-11-02 09:00:00")
         finally:
             engine.dispose()
