@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
@@ -17,7 +19,7 @@ from bot.conversation.state import ConversationState
 from bot.conversation.texts import Texts
 from bot.domain.model import Employee, Organisation, Report
 from bot.ports import Clock, ConcurrencyConflict, Understander, UnitOfWork
-from nlu.result import UnderstandContext
+from nlu.result import UnderstandContext, Understanding
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,16 @@ LINKABLE_CHANNELS = ("telegram",)  # strangers can link themselves with a one-ti
 # A link code alone, or after /start: "/start ABCD-2345", "abcd2345" (not any 8-letter word in a sentence).
 _CODE = re.compile(r"^\s*(?:/START\s+)?([A-HJ-NP-Z2-9]{4})-?([A-HJ-NP-Z2-9]{4})\s*$")
 MAX_ATTEMPTS = 8
+# What the understanding reads of a message (the message itself is kept and stored exactly as sent): at most
+# MAX_UNDERSTOOD_CHARS characters, a character repeated at most 3 times, a run of symbols (emoji,
+# punctuation, combining marks) at most 8 long, a word at most 40 characters. Together they keep one
+# message under ~50 ms of CPU in the understanding whatever was typed.
+MAX_UNDERSTOOD_CHARS = 1500
+MAX_WORD_CHARS = 40
+MAX_SYMBOL_RUN = 8
+_REPEATS = re.compile(r"(\D)\1{3,}", re.DOTALL)  # digits are left alone: 10000 is not 1000
+_SYMBOL_RUN = re.compile(rf"(?:[^\w\s][^\w\S]*){{{MAX_SYMBOL_RUN + 1},}}")
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
 
 # Stores a filed report inside the turn; may return replies that follow the engine's own (who is told, how).
 FilingHook = Callable[[UnitOfWork, Report, Employee, datetime], Sequence[Reply] | None]
@@ -51,6 +63,17 @@ def clean_text(text: str) -> str:
     if text.isascii():
         return text.replace("\x00", "")
     return "".join(ch for ch in text if ch != "\x00" and not 0xD800 <= ord(ch) <= 0xDFFF)
+
+
+def bounded_text(text: str, max_chars: int = MAX_UNDERSTOOD_CHARS) -> str:
+    """The part of a message the understanding reads: ordinary text unchanged, floods cut short."""
+    text = _REPEATS.sub(lambda m: m.group(1) * 3, text)
+    text = _SYMBOL_RUN.sub(lambda m: "".join(m.group(0).split())[:MAX_SYMBOL_RUN] + " ", text)
+    text = _LONG_WORD.sub(lambda m: m.group(0)[:MAX_WORD_CHARS], text)
+    if len(text) > max_chars:
+        cut = text.rfind(" ", max_chars // 2, max_chars + 1)
+        text = text[: cut if cut > 0 else max_chars]
+    return text
 
 
 def _clean(msg: IncomingMessage) -> IncomingMessage:
@@ -95,6 +118,15 @@ class ChatService:
         self.engine = Engine()
         self.resume_after_minutes = resume_after_minutes
         self.interceptors = list(interceptors)
+        # Understanding is pure CPU: more calls at once than cores only makes each slower (and a flood of
+        # them would leave no CPU for the rest of the process).
+        self._understanding_slots = threading.BoundedSemaphore(os.cpu_count() or 1)
+
+    def understand(self, text: str, context: UnderstandContext) -> Understanding:
+        """The understanding of a bounded copy of `text`, with at most one call per CPU at a time."""
+        bounded = bounded_text(text)
+        with self._understanding_slots:
+            return self.understander.understand(bounded, context)
 
     def handle(self, msg: IncomingMessage) -> TurnOutcome:
         """Process one incoming message exactly once and return what to send back."""
@@ -149,15 +181,13 @@ class ChatService:
                 taken = intercept(uow, msg, employee, state, now)
                 if taken is not None:
                     return self._finish(uow, msg, taken, now)
-            understanding = self.understander.understand(
-                msg.text, UnderstandContext(now=now, expecting=expecting(state))
-            )
+            understanding = self.understand(msg.text, UnderstandContext(now=now, expecting=expecting(state)))
             ctx = TurnContext(
                 reporter=employee,
                 now=now,
                 texts=self.texts,
                 tz=self.tz,
-                understand=self.understander.understand,
+                understand=self.understand,
                 next_reference=lambda: uow.reports.next_reference(now.astimezone(self.tz).year),
                 own_reports=lambda: uow.reports.for_reporter(employee.id),
                 channel=msg.channel,

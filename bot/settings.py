@@ -49,6 +49,16 @@ class Settings(BaseSettings):
     auth_max_failures: int = 10  # failed sign-ins or link guesses per address ...
     auth_failure_window_minutes: float = 15.0  # ... within this window, then 429
 
+    # Overload (bot/web/limits.py): a rate is so many per minute on average with a burst on top; a rate of 0
+    # switches that limit off. Over a limit: 429 with Retry-After, and the request is not processed.
+    # Without redis_url each worker process counts on its own (exact for the single-process default).
+    redis_url: SecretStr | None = None  # e.g. redis://127.0.0.1:6379/0: limits shared by all workers
+    chat_messages_per_person_per_minute: float = 30.0  # a person types at most a few messages a second
+    chat_messages_per_person_burst: int = 100  # a queue of messages sent at once after being offline
+    requests_per_address_per_minute: float = 300.0  # /api/ and /beheer (not channel webhooks), per address
+    requests_per_address_burst: int = 300  # several colleagues behind one office address
+    max_turns_in_flight: int = 32  # chat turns per process at once; below the thread pool's 40 threads
+
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

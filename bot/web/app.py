@@ -31,6 +31,7 @@ from bot.settings import Settings
 from bot.web.auth import SESSION_COOKIE, WebAuth
 from bot.web.backoffice import backoffice_router
 from bot.web.chat_api import chat_router
+from bot.web.limits import RateLimiter, install_limits, too_many
 from bot.web.logs import install_access_log_filter
 from bot.web.overview import overview_router
 from bot.web.reports_api import reports_router
@@ -45,6 +46,15 @@ PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
             "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 CHAT_TEXT_KEYS = ("chat_error", "chat_offline", "chat_signed_out")
 MAX_BODY_BYTES = 64 * 1024  # a chat message is at most 4,000 characters; nothing we accept is larger
+# What every error body of /api/ looks like ({"detail": Dutch text}), for the OpenAPI description.
+ERROR_RESPONSES = {
+    "401": "Niet ingelogd",
+    "403": "Niet toegestaan (rol, of het verzoek kwam niet van de meldbot-pagina)",
+    "404": "Niet gevonden",
+    "413": "Verzoek of bericht te groot",
+    "422": "Verzoek niet compleet of niet geldig",
+    "429": "Te veel verzoeken; probeer het na Retry-After seconden opnieuw (niet verwerkt)",
+}
 
 
 def clean_text(text: str) -> str:
@@ -77,6 +87,12 @@ class ChatOut(BaseModel):
     replies: list[ReplyOut]
 
 
+class ErrorOut(BaseModel):
+    """Every error of the API: a Dutch text to show as is."""
+
+    detail: str
+
+
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
     """Build the app; the container (database, model, channels) is built here, not at import."""
     container = container or bootstrap(settings)
@@ -86,6 +102,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     texts = load_web_texts(settings)
     auth = WebAuth.from_settings(settings, container.session_factory, container.org, container.clock)
     pages = Pages(Jinja2Templates(directory=str(TEMPLATES)), texts)
+    limiter = RateLimiter.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -102,11 +119,13 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                 background.shutdown()
             for ch in reversed(channels):
                 await ch.stop()
+            await limiter.close()
 
     app = FastAPIOffline(title="meldbot", version="0.1.0", lifespan=lifespan,
                   description="Meld agressie en intimidatie door burgers in een kort Nederlands gesprek.")
     app.state.container = container
     app.state.auth = auth
+    app.state.limiter = limiter
     for ch in channels:
         if ch.router is not None:
             app.include_router(ch.router)
@@ -148,6 +167,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         if request.url.path.startswith(("/api/", "/beheer")):
             headers.setdefault("Cache-Control", "no-store")
         return response
+
+    channel_paths = {getattr(route, "path", "") for ch in channels if ch.router is not None
+                     for route in ch.router.routes}
+    install_limits(app, limiter, texts, max_turns_in_flight=settings.max_turns_in_flight,
+                   exempt_paths=channel_paths)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -196,7 +220,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     @app.post(
         "/api/chat",
         response_model=ChatOut,
-        responses={401: {"description": "Niet ingelogd"}, 413: {"description": "Bericht te lang"}},
+        responses={401: {"description": "Niet ingelogd"}, 413: {"description": "Bericht te lang"},
+                   429: {"description": "Te veel berichten kort na elkaar"}},
     )
     async def chat(request: Request, body: ChatIn) -> Any:
         """One turn for the signed-in person (browser session or `Authorization: Bearer` access token)."""
@@ -204,6 +229,10 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         if principal is None:
             return JSONResponse(status_code=401, content={"detail": texts["not_signed_in"]},
                                 headers={"WWW-Authenticate": "Bearer"})
+        wait = await limiter.person_wait(principal.id)
+        if wait > 0:
+            logger.info("rate limit: person over the chat limit, message refused")
+            return too_many(texts, "rate_limited_person", wait)
         if len(body.text) > settings.max_message_chars:
             return JSONResponse(
                 status_code=413,
@@ -223,7 +252,37 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         return {"replies": [{"text": r.text, "choices": list(r.choices), "prompt_id": r.prompt_id}
                             for r in outcome.replies]}
 
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _describe_errors(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _describe_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI description with the error bodies the API really sends: {"detail": str}, Retry-After on 429."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["ErrorOut"] = ErrorOut.model_json_schema()
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if not path.startswith("/api/"):
+                continue
+            for code, description in ERROR_RESPONSES.items():
+                responses[code] = {"description": description, "content": error}
+            responses["429"]["headers"] = {
+                "Retry-After": {"description": "Seconden wachten", "schema": {"type": "integer"}}}
+    export = schema.get("paths", {}).get("/api/export", {}).get("get")
+    if export is not None:  # ?format=csv answers in CSV, not JSON
+        export["responses"]["200"]["content"] = {"application/json": {"schema": {}}, "text/csv": {"schema": {}}}
+    if "/healthz" in schema.get("paths", {}):
+        schema["paths"]["/healthz"]["get"]["responses"]["503"] = {"description": "Database niet bereikbaar"}
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+    return schema
 
 
 async def _announce(settings: Settings) -> None:
