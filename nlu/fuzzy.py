@@ -29,6 +29,9 @@ def osa_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+MAX_WORD = 30
+
+
 class Corrector:
     """Corrects words of at least `min_len` letters within one edit (two for long words) of the vocabulary."""
 
@@ -48,7 +51,9 @@ class Corrector:
         """The vocabulary word meant by `word`, or None; exact vocabulary words come back unchanged."""
         if word in self._vocab:
             return word
-        if len(word) < self._min_len or word in self._protected or not word.isalpha():
+        # No vocabulary word is longer than MAX_WORD letters: longer input cannot be a typo of one, and its
+        # deletion variants grow with the square of its length.
+        if len(word) < self._min_len or len(word) > MAX_WORD or word in self._protected or not word.isalpha():
             return None
         if word in self._cache:
             return self._cache[word]

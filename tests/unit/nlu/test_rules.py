@@ -155,3 +155,11 @@ def test_cues_that_carry_their_own_negation_or_inflection(text: str, cue: str, s
 def test_figurative_or_unrelated_words_are_no_cue(text: str) -> None:
     cues = {e.cue for e in RuleAnalyzer().analyze(text).evidence}
     assert not cues & {"block", "vandalism", "insult"}
+
+
+def test_a_very_long_word_costs_no_time_in_the_typo_corrector() -> None:
+    from nlu.fuzzy import Corrector
+
+    corrector = Corrector(["bedreigen", "uitschelden"])
+    assert corrector.correct("xy" * 2000) is None
+    assert corrector.correct("bedriegen") == "bedreigen"
