@@ -57,11 +57,6 @@ ERROR_RESPONSES = {
 }
 
 
-def clean_text(text: str) -> str:
-    """Text as stored: without NUL bytes and lone surrogates (which no database or channel can carry)."""
-    return "".join(ch for ch in text if ch != "\x00" and not 0xD800 <= ord(ch) <= 0xDFFF)
-
-
 def load_web_texts(settings: Settings) -> dict[str, str]:
     with settings.web_texts_file.open(encoding="utf-8") as fh:
         return dict(yaml.safe_load(fh)["pages"])
@@ -244,7 +239,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         msg = IncomingMessage(
             channel="web",
             user=principal.id,
-            text=clean_text(body.text),
+            text=body.text,  # the service cleans the text once for every channel
             delivery_id=f"{principal.id}:{body.message_id}",
             in_reply_to=body.in_reply_to,
         )
