@@ -126,29 +126,19 @@ def load_figures(session: Session, period: Period, tz: tzinfo, now: datetime, te
 
     tallies: dict[str, dict[str, Any]] = {k: {ON_TIME: 0, LATE: 0, MISSED: 0, OPEN: 0, "minutes": {}}
                                           for k in CLOCK_KINDS}
-    clock_scope = [*_copied_scope(ClockRow, period, tz, team_ids), ClockRow.kind.in_(CLOCK_KINDS)]
     outcome = _clock_outcome(now).label("outcome")
-    outcomes = select(ClockRow.kind, outcome).where(*clock_scope).subquery()
-    stmt = (select(outcomes.c.kind, outcomes.c.outcome, func.count())
-            .group_by(outcomes.c.kind, outcomes.c.outcome))
-    for kind, result, count in session.execute(stmt):
-        tallies[kind][_OUTCOMES[result]] += count
-    minutes = _minutes_between(dialect, ClockRow.starts_at, ClockRow.acknowledged_at)
-    acknowledged = [*clock_scope, ClockRow.acknowledged_at.is_not(None)]
-    if dialect == "postgresql":
-        # The median in the database: one row a kind instead of a histogram of every minute value.
-        medians = (select(ClockRow.kind, func.percentile_cont(0.5).within_group(minutes), func.count())
-                   .where(*acknowledged).group_by(ClockRow.kind))
-        for kind, median, count in session.execute(medians):
-            if median is not None:
-                tallies[kind]["minutes"][max(float(median), 0.0)] = count
-    else:
-        histogram = select(ClockRow.kind, minutes.label("minutes")).where(*acknowledged).subquery()
-        stmt = (select(histogram.c.kind, histogram.c.minutes, func.count())
-                .group_by(histogram.c.kind, histogram.c.minutes))
-        for kind, mins, count in session.execute(stmt):
+    minutes = case((ClockRow.acknowledged_at.is_(None), None),
+                   else_=_minutes_between(dialect, ClockRow.starts_at, ClockRow.acknowledged_at)).label("minutes")
+    clock_rows = (select(ClockRow.kind, outcome, minutes)
+                  .where(*_copied_scope(ClockRow, period, tz, team_ids), ClockRow.kind.in_(CLOCK_KINDS))).subquery()
+    stmt = (select(clock_rows.c.kind, clock_rows.c.outcome, clock_rows.c.minutes, func.count())
+            .group_by(clock_rows.c.kind, clock_rows.c.outcome, clock_rows.c.minutes))
+    for kind, result, mins, count in session.execute(stmt):
+        tally = tallies[kind]
+        tally[_OUTCOMES[result]] += count
+        if mins is not None:
             key = max(float(mins), 0.0)
-            tallies[kind]["minutes"][key] = tallies[kind]["minutes"].get(key, 0) + count
+            tally["minutes"][key] = tally["minutes"].get(key, 0) + count
     clocks = tuple(ClockTally(kind, t[ON_TIME], t[LATE], t[MISSED], t[OPEN], tuple(sorted(t["minutes"].items())))
                    for kind, t in tallies.items())
 
