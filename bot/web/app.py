@@ -31,6 +31,7 @@ from bot.settings import Settings
 from bot.web.auth import SESSION_COOKIE, WebAuth
 from bot.web.backoffice import backoffice_router
 from bot.web.chat_api import chat_router
+from bot.web.evidence_upload import EVIDENCE_PATH, evidence_router
 from bot.web.limits import RateLimiter, install_limits, too_many
 from bot.web.logs import install_access_log_filter
 from bot.web.overview import overview_router
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(signin_router(auth, pages))
     app.include_router(reports_router(container, auth, texts))
     app.include_router(chat_router(container, auth, texts))
+    app.include_router(evidence_router(container, auth, texts, limiter))
     app.include_router(backoffice_router(container, auth, pages))
     app.include_router(overview_router(container, auth, pages))
     allowed_origins = {_origin(settings.base_url)}
@@ -145,7 +147,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                     return JSONResponse(status_code=403, content={"detail": texts["forbidden_origin_text"]})
                 return pages.message(request, "forbidden_origin_title", "forbidden_origin_text", 403)
         length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+        # The evidence upload enforces its own, larger limit while it reads (with a Dutch text about files).
+        if length is not None and request.url.path != EVIDENCE_PATH and (
+                not length.isdigit() or int(length) > MAX_BODY_BYTES):
             return JSONResponse(status_code=413, content={"detail": texts["body_too_large"]})
         response: Response = await call_next(request)
         headers = response.headers

@@ -14,20 +14,10 @@ from telegram.error import BadRequest
 
 from bot.channels.telegram.translate import FileToFetch
 from bot.conversation.messages import Attachment
+from bot.evidence import ALLOWED_TYPES, sniff
 
 logger = logging.getLogger(__name__)
 
-# What meldbot keeps as evidence, by the type its content really has, and the file extension used.
-ALLOWED_TYPES = {
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "image/webp": ".webp",
-    "image/heic": ".heic",
-    "image/heif": ".heif",
-    "application/pdf": ".pdf",
-}
-_HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis"}
-_HEIF_BRANDS = {b"mif1", b"msf1", b"heif"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 SUBDIR = "telegram"
 
@@ -38,24 +28,6 @@ class EvidenceRejected(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def sniff(data: bytes) -> str | None:
-    """The media type of a file by its first bytes, for the types meldbot keeps; else None."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[4:8] == b"ftyp":
-        if data[8:12] in _HEIC_BRANDS:
-            return "image/heic"
-        if data[8:12] in _HEIF_BRANDS:
-            return "image/heif"
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    return None
 
 
 class EvidenceFetcher:

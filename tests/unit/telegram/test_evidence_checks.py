@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.telegram.evidence import EvidenceFetcher, EvidenceRejected, sniff
+from bot.channels.telegram.evidence import EvidenceFetcher, EvidenceRejected
 from bot.channels.telegram.translate import FileToFetch
 from bot.channels.telegram.webhook import secret_matches, webhook_path
+from bot.evidence import sniff
 from tests.unit.telegram.updates import JPEG, PDF, PNG
 
 
