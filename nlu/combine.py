@@ -47,13 +47,15 @@ FORM_REASON = {
 }
 _SEVERITY_RANK = {"verbaal": 0, "bedreiging": 1, "fysiek": 2}
 _THREAT_CUES = ("threat", "death_threat", "intimidation", "stalking", "doxing", "blackmail", "suicide")
-_ACT_CUES = ("physical", "throw", "block", "vandalism", "sexual_touch")
+_ACT_CUES = ("physical", "injury", "throw", "block", "vandalism", "sexual_touch")
+# deeds whose denial says something ("sloeg me niet"); "niet gewond" denies only the harm
+_DENIABLE_ACT_CUES = ("physical", "throw", "block", "vandalism", "sexual_touch")
 _VERBAL_CUES = ("insult", "humiliation", "discrimination", "consequences", "sexual_remark")
 # words that name verbal aggression itself (a complaint or "de burgemeester" alone does not)
 _STRONG_VERBAL_CUES = ("insult", "humiliation", "discrimination", "sexual_remark")
 # which evidence explains a primary form best, strongest first
 _EXPLAIN_ORDER = {
-    "fysiek": ("physical", "throw", "block", "vandalism", "sexual_touch"),
+    "fysiek": ("physical", "throw", "block", "vandalism", "sexual_touch", "injury"),
     "bedreiging": ("death_threat", "threat", "suicide", "doxing", "stalking", "blackmail", "intimidation"),
     "verbaal": ("discrimination", "insult", "humiliation", "sexual_remark", "consequences"),
 }
@@ -72,6 +74,7 @@ class CombineParams:
     uncued_factor: float = 1.0  # P(fysiek), P(bedreiging) times this without any act, threat or verbal cue
     verbal_only_factor: float = 0.35  # P(fysiek), P(bedreiging) times this when only insults etc. were found
     cued_verbal_factor: float = 0.35  # P(verbaal) times this when a real act or threat was found
+    act_threat_factor: float = 0.3  # P(bedreiging) times this when a real act was found (most serious form)
     abcd_weight: float = 0.5  # weight of the ABCD model when choosing the (primary, ABCD) pair
     instrumental_weight: float = 0.25  # how much chantage/suicide evidence moves a threat from D to C or A
     consequences_weight: float = 0.0  # how much P(threat of adverse consequences) moves verbal anger to C
@@ -123,7 +126,10 @@ def adjust_primary(probs: dict[str, float], analysis: Analysis, params: CombineP
     threats = analysis.actual(*_THREAT_CUES)
     if acts:
         p["fysiek"] += params.act_boost
-    elif analysis.denied(*_ACT_CUES):
+        # the primary form is the most serious form present: a threat beside a real blow or throw
+        # ("bedreigde hem en sloeg hem") does not make the incident a threat
+        p["bedreiging"] *= params.act_threat_factor
+    elif analysis.denied(*_DENIABLE_ACT_CUES):
         p["fysiek"] *= params.denied_act_factor
     if analysis.actual("death_threat"):
         p["bedreiging"] += params.death_boost
@@ -303,7 +309,7 @@ def explain(
         extra = next(iter(analysis.actual("suicide", "doxing", "stalking")), None)
         if extra is not None:
             text += f"; ernstig omdat {extra.reason} ('{extra.text.strip()}')"
-    denied = analysis.denied(*_ACT_CUES)
+    denied = analysis.denied(*_DENIABLE_ACT_CUES)
     if primary != "fysiek" and denied and not analysis.actual(*_ACT_CUES):
         text += f"; '{denied[0].text.strip()}' is niet als fysiek geweld geteld omdat het niet gebeurde"
     return text + "."

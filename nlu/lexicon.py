@@ -13,7 +13,8 @@ OBJ = r"(?:me|mij|mn|m'n|mijn|hem|haar|ons|onze|collega|collegas|collega's|medew
 _HIT_VERBS = (
     r"sloeg|sloegen|slaat|schopte|schopten|schopt|trapte|trapten|trapt|duwde|duwden|duwt|stompte|stompten|"
     r"stompt|beet|knijpte|kneep|krabde|krabte|wurgde|kopte|porde|mepte|ramde|beukte|raakte|greep|grepen|"
-    r"sleurde|rukte|trok|tikte|grijpt|pakte|pakten|knijpt|wurgt|bijt|spuugt|spuwt"
+    r"sleurde|rukte|trok|tikte|grijpt|pakte|pakten|knijpt|wurgt|bijt|spuugt|spuwt|spuugde|spuwde|spoog|"
+    r"spuugden|spuwden|verwondde|verwondden|schepte|schepten"
 )
 _HIT_PARTICIPLES = (
     r"geslagen|geschopt|getrapt|geduwd|gestompt|gebeten|geknepen|gekrabd|gewurgd|gekopt|gemept|geramd|"
@@ -31,10 +32,32 @@ _THROW_VERBS = (
     r"gooide|gooiden|gooit|gooien|smeet|smeten|smijt|smijten|wierp|wierpen|werpen|slingerde|keilde|gegooid|"
     r"gesmeten|geworpen|geslingerd|bekogeld|bekogelde|bekogelden|bekogelen|bekogelt|afgevuurd|afgeschoten"
 )
+# finite verbs of a blow that take the victim as object
+_HIT_FINITE = (
+    r"sloeg|sloegen|schopte|schopten|trapte|trapten|stompte|stompten|duwde|duwden|mepte|mepten|beet|beten|"
+    r"krabde|wurgde|spuugde|spuwde|spuugden|spuwden|bespuugde|bespuwde|verwondde|verwondden|mishandelde|"
+    r"mishandelden|schepte|schepten|neersloeg|aanreed|aanviel|aanvielen|duwt|slaat|schopt|trapt"
+)
 # the body parts and grips that make an act physical whoever does it to whom
 BODY = (
-    r"keel|nek|hals|gezicht|hoofd|kop|gelaat|borst|buik|kaak|arm|armen|pols|been|benen|rug|schouder|"
-    r"schouders|neus|oog|ogen|lip|rib|ribben|hand|scheen|kruis|wang|haar|haren|oor|oren|kraag"
+    r"keel|nek|hals|gezicht|aangezicht|hoofd|achterhoofd|voorhoofd|kop|gelaat|borst|buik|kaak|arm|armen|pols|"
+    r"been|benen|rug|schouder|schouders|neus|oog|ogen|oogkas|lip|rib|ribben|hand|scheen|kruis|wang|haar|"
+    r"haren|oor|oren|kraag|mond|tanden|lijf|lichaam"
+)
+# people with a public task, as the object of a blow whatever words stand between ("schopte hij een van
+# de handhavers", "sloeg daarop de bewaker")
+ROLE = (
+    r"boa|boas|boa's|handhaver|handhavers|medewerker|medewerkers|medewerkster|medewerksters|ambtenaar|"
+    r"ambtenaren|chauffeur|chauffeurs|buschauffeur|conducteur|conducteurs|conductrice|hoofdconducteur|agent|"
+    r"agente|agenten|hoofdagent|politieagent|politieagenten|inspecteur|inspecteurs|politie-inspecteur|"
+    r"verpleegkundige|arts|assistente|hulpverlener|hulpverleners|ambulancemedewerker|ambulancemedewerkers|"
+    r"ambulancier|ambulanciers|ambulancebroeder|ambulancebroeders|brandweerman|brandweerlieden|"
+    r"parkeerwachter|parkeerwachters|parkeercontroleur|deurwaarder|consulent|collega|collegas|collega's|"
+    r"baliemedewerker|baliemedewerkster|boswachter|boswachters|verkeersregelaar|verkeersregelaars|beveiliger|"
+    r"bewaker|bewakers|cipier|cipiers|gevangenbewaarder|badmeester|badmeesters|stadswacht|stadswachten|"
+    r"gemeenschapswacht|gemeenschapswachten|controleur|controleurs|machinist|examinator|wijkagent|"
+    r"jeugdbeschermer|maatschappelijk werker|begeleider|keuringsarts|vuilnisman|afvalophaler|straatveger|"
+    r"straatveegster|wethouder|burgemeester|raadslid"
 )
 # past-tense finite forms: a deed told as done ("gooide"), which a modal in an earlier clause cannot undo
 FINITE_PAST = frozenset({
@@ -80,7 +103,7 @@ CUES: tuple[Cue, ...] = (
             r"neerschieten|neersteken|doodschieten|opknopen|ophangen)",
             r"vermoord|vermoorden|vermoordt|doodmaken|doodschieten|neerknallen|neerschieten|afknallen|kogel|"
             r"kogels|keel doorsnijden|keel doorsnijdt|de keel door|doodsbedreiging|doodsbedreigingen|"
-            r"doodsbedreigd|met de dood bedreigd|met de dood gedreigd|een kogel door|mes tussen (?:je|"
+            r"doodsbedreigd|met de dood|een kogel door|mes tussen (?:je|"
             r"jouw) ribben",
             r"je bent (?:er )?geweest|je gaat eraan|je bent dood|jij bent dood|ben je dood|je gaat dood|"
             r"(?:je|jij|jullie|u) (?:\w+ ){0,3}dood|dood (?:maken|schieten|steken)|kapotschieten|opblazen",
@@ -123,6 +146,8 @@ CUES: tuple[Cue, ...] = (
             r"(?:online|op internet|op facebook|op social media|op sociale media) (?:\w+ ){0,6}(?:mijn|"
             r"haar|zijn)"
             r" (?:naam|adres|woonadres|foto|gegevens|telefoonnummer|kenteken)",
+            r"(?:naam en toenaam|met (?:zijn|haar|mijn) naam) (?:\w+ ){0,6}(?:verspreid|rondgestuurd|gedeeld|"
+            r"online|gepost)|(?:verspreid|rondgestuurd|gedeeld|gepost) (?:\w+ ){0,8}(?:naam en toenaam)",
             r"(?:plaatste|zette|deelde|verspreidde|postte) (?:\w+ ){0,4}(?:mijn|haar|zijn|de) (?:"
             r"adres|woonadres|adresgegevens|"
             r"foto|gegevens|telefoonnummer|kenteken|woonplaats)",
@@ -138,8 +163,9 @@ CUES: tuple[Cue, ...] = (
             r"achtervolgde|achtervolgd|achtervolgen|stalkt|stalker|stalking|gestalkt|stalken",
             r"(?:volgde|volgt|volgden) (?:me|mij|mijn|haar|hem|ons)|(?:ben|is|werd|"
             r"word) (?:\w+ ){0,3}gevolgd",
-            r"(?:stond|stonden|staat|wachtte|wacht) (?:\w+ ){0,4}(?:bij|voor|op) (?:mijn|m'n|mn|haar|zijn) "
-            r"(?:huis|deur|woning|auto|fiets|school|werk)",
+            r"(?:stond|stonden|staat|sta|staan|wachtte|wacht) (?:\w+ ){0,4}(?:bij|voor|op) (?:mijn|m'n|mn|haar|zijn|"
+            r"jullie|je|jouw|uw) (?:huis|deur|woning|auto|fiets|school|werk|kantoor|raam)|"
+            r"(?:ik )?zie (?:jouw|je|uw) (?:raam|huis|auto|kinderen)",
             r"(?:opgewacht|opwachtte|opwachten|stond (?:me|mij|haar|hem) op te wachten)",
             r"(?:blijft|bleef|blijven) (?:me|mij|haar|hem)? ?(?:maar )?(?:bellen|mailen|appen|"
             r"berichten sturen)|"
@@ -156,9 +182,11 @@ CUES: tuple[Cue, ...] = (
         False,
         "er werd gedreigd",
         (
-            r"dreigde|dreigden|dreigt|bedreigde|bedreigden|bedreigd|bedreigt|bedreiging|bedreigingen|"
+            r"dreigde|dreigden|dreigt|dreigen|bedreigen|afgedreigd|bedreigde|bedreigden|bedreigd|bedreigt|bedreiging|"
+            r"bedreigingen|"
             r"dreigend|"
-            r"dreigende|dreigement|dreigementen|bedreigend|gedreigd",
+            r"dreigende|dreigement|dreigementen|bedreigend|gedreigd|dreigbrie\w*|dreigmail\w*|"
+            r"dreigbericht\w*|dreigtelefoon\w*|dreigtweet\w*",
             r"(?:ik )?weet waar (?:je|jij|u|jullie|ze|hij) (?:\w+ )?(?:woont|wonen|woon|werkt|slaapt)|"
             r"hoor(?:t)? (?:nog )?(?:van (?:mij|me|ons))|je hoort nog van|pas (?:maar )?op|"
             r"kijk (?:maar )?uit|"
@@ -195,7 +223,8 @@ CUES: tuple[Cue, ...] = (
             r"(?:haal|pak|hale) (?:ik )?(?:\w+ ){0,3}(?:kettingzaag|mes|wapen|pistool|geweer|bijl|knuppel|"
             r"honkbalknuppel)|(?:je|jouw|uw) tijd is (?:bijna )?om|ik (?:weet|vind) (?:je|jou|u) (?:wel|nog)|"
             r"(?:hond|honden) (?:\w+ ){0,3}(?:op (?:me|mij|je|jou|u|hem|haar) af|loslaten)|"
-            r"ik zie (?:je|jou|u) (?:nog wel|buiten|straks)|wacht (?:jij )?maar (?:af|tot)",
+            r"ik zie (?:je|jou|u) (?:nog wel|buiten|straks)|wacht (?:jij )?maar (?:af|tot)|"
+            r"(?:je|jou|u|jullie|hem|haar) (?:\w+ ){0,2}(?:iets|wat) (?:zou |zal |gaat )?aan(?:doen|te doen|doet)",
         ),
     ),
     Cue(
@@ -236,12 +265,20 @@ CUES: tuple[Cue, ...] = (
             r"(?:kwam|ging|stond|bleef) (?:\w+ ){0,3}(?:vlak|dicht|heel dicht|pal|neus aan neus|centimeters) "
             r"(?:\w+ ){0,2}(?:voor|bij|achter|naast|boven|over) (?:me|mij|mijn|haar|hem)",
             r"boog (?:zich )?(?:\w+ ){0,2}over (?:de balie|het bureau|de tafel|mij|me)|"
-            r"(?:sloeg|bonkte|beukte|ramde|bonsde|timmerde|sloeg hard) (?:\w+ ){0,4}(?:op|tegen) (?:de |"
+            r"(?:sloeg|sloegen|bonkte|bonkten|beukte|beukten|ramde|ramden|bonsde|bonsden|timmerde|timmerden|"
+            r"sloeg hard) (?:\w+ ){0,4}(?:op|tegen) (?:de |"
             r"het )?(?:tafel|balie|"
-            r"bureau|toonbank|loket|raam|ruit|ramen|deur|deuren|schuifdeur|schuifdeuren|glas)|"
+            r"bureau|toonbank|loket|raam|ruit|ramen|deur|deuren|schuifdeur|schuifdeuren|glas|muur|muren|kast|"
+            r"auto|wagen|bus)|(?:schopte|schopten|trapte|trapten) (?:\w+ ){0,3}tegen (?:de |het |een )?(?:muur|"
+            r"muren|kast|deur|deuren|auto|wagen|bus|ruit|hek)|"
+            r"achterna (?:\w+ ){0,2}(?:gezeten|gezet|zat|zaten|zitten|rende|renden|gerend)|"
+            r"(?:zat|zaten) (?:\w+ ){0,4}achterna|"
             r"vuisten? (?:\w+ )?gebald|balde (?:zijn|haar|de) vuist|"
             r"(?:sloeg|smeet|gooide|trapte) (?:de )?deur (?:hard )?dicht|bleef (?:me |mij )?(?:aan)?staren|"
-            r"kwam (?:\w+ ){0,2}op (?:me|mij|ons) af|dreigend (?:op|naar)|achter (?:me|mij) aan",
+            r"kwam (?:\w+ ){0,2}op (?:me|mij|ons) af|dreigend (?:op|naar)|achter (?:me|mij) aan|"
+            # on the road: braking in front of a vehicle, weaving before it, cutting it off
+            r"(?:trapte|trapten|trappen) (?:\w+ ){0,2}op de rem|remde (?:\w+ ){0,2}(?:vol|abrupt|ineens)|"
+            r"slingerend (?:\w+ ){0,3}(?:voor|achter)|bumperkle\w*|(?:sneed|sneden) (?:\w+ ){0,3}(?:af|de pas af)",
         ),
     ),
     Cue(
@@ -282,10 +319,14 @@ CUES: tuple[Cue, ...] = (
         False,
         "er werd gedreigd met nadelige gevolgen",
         (
-            r"klacht|klachten|advocaat|rechter|rechtszaak|aanklagen|ombudsman|de krant|de pers|de media|"
-            r"journalist|hart van nederland|omroep|ontslagen|ontslaan|(?:je|jouw|uw) baan|hogerop|"
-            r"wethouder|burgemeester|minister|kamerlid|tuchtklacht|"
-            r"(?:ik )?zorg (?:er(?:voor)? )?dat (?:je|jij|u)",
+            r"klacht|klachten|advocaat|rechtszaak|aanklagen|ombudsman|de krant|de pers|de media|"
+            r"journalist|hart van nederland|omroep|ontslagen|ontslaan|(?:je|jouw|uw) baan|hogerop|tuchtklacht|"
+            r"(?:naar|bij|aan|voor|met) (?:de |het |je |uw |jullie )?(?:wethouder|burgemeester|minister|kamerlid|"
+            r"rechter|rechtbank|directeur|directie|baas|leidinggevende|manager)|"
+            r"(?:wethouder|burgemeester|minister|kamerlid|directeur|directie) (?:\w+ ){0,2}(?:bellen|mailen|"
+            r"inschakelen|schrijven|informeren|inlichten)|"
+            r"(?:ik )?zorg (?:er(?:voor)? )?dat (?:je|jij|u)|(?:zaak|procedure|aangifte|rechtszaak) tegen (?:je|jou|"
+            r"u|jullie)",
         ),
     ),
     Cue(
@@ -356,7 +397,46 @@ CUES: tuple[Cue, ...] = (
             r"in op) )|"
             r"poging (?:tot )?(?:doodslag|zware mishandeling|moord)|(?:hield|hielden|houdt) (?:\w+ ){0,6}onder schot",
             r"(?:vuist|knie|elleboog|stomp|trap|schop|klap) (?:\w+ ){0,2}(?:in|op|tegen) (?:mijn|m'n|mn|zijn|haar) "
-            r"(?:zij|zij\.|" + BODY + r")|probeerde (?:\w+ ){0,4}te (?:wurgen|slaan|stikken|verstikken)",
+            r"(?:zij|zij\.|" + BODY + r")|probeerde (?:\w+ ){0,9}te (?:wurgen|slaan|stikken|verstikken|steken|"
+            r"raken|schoppen|verwonden|overrijden|aan te rijden)",
+            # a blow to someone named by their role, with any words between ("schopte hij een van de
+            # handhavers"), or told verb-last ("die de agent sloeg.")
+            r"(?:" + _HIT_FINITE + r") (?:\w+ ){0,4}(?:" + ROLE + r")(?! eigen)",
+            r"(?:de|een|die|deze|onze|twee|beide) (?:\w+ )?(?:" + ROLE + r") (?:\w+ ){0,3}(?:" + _HIT_FINITE
+            + r")(?=\s*[.;!?]|\s+(?:en|of)\s|\s*$)",
+            # a blow to a part of the body told verb-last ("ermee in het aangezicht sloeg")
+            r"(?:in|op|tegen) (?:het|zijn|haar|mijn|m'n|de|hun) (?:" + BODY + r") (?:\w+ ){0,2}(?:"
+            + _HIT_FINITE + r")",
+            # blows that are physical by their very name
+            r"vuistslag|vuistslagen|kopstoot|kopstoten|oorvijg\w*|kaakslag|elleboogstoot|karatetrap|kniestoot",
+            r"(?:gaf|gaven|geeft|kreeg|kregen|krijgt|diende|dienden|verkocht|verkochten|deelde|deelden) "
+            r"(?:\w+ ){0,5}(?:een|enkele|twee|drie|paar|flinke|rake|harde|zware|stevige) (?:\w+ )?(?:"
+            + _HIT_NOUNS + r")(?: toe| uit)?",
+            r"(?:begon|begonnen|ging|gingen) (?:\w+ ){0,5}te (?:slaan|schoppen|trappen|stompen|bijten|spugen|"
+            r"spuwen|krabben|meppen|duwen|vechten)",
+            # spitting and coughing at someone, in whatever order
+            r"spuugde|spuwde|spoog|spuugden|spuwden|spugen|spuwen|rochel|fluim|klodder spuug",
+            r"(?:hoestte|hoestten|niesde|niesden) (?:\w+ ){0,6}(?:in|op) (?:\w+ ){0,2}(?:gezicht|gezichten|"
+            r"aangezicht)|(?:in|op) (?:\w+ ){0,2}(?:gezicht|gezichten) (?:\w+ ){0,4}(?:gehoest|hoestte|"
+            r"hoestten|hoesten|niesde|geniesd|niezen)",
+            r"laser\w* (?:\w+ ){0,5}(?:in|op) (?:\w+ ){0,3}(?:oog|ogen|gezicht)",
+            # a fight the official was in
+            r"vechtpartij|vechtpartijen|knokpartij|handgemeen|worsteling|op de vuist|geduw|getrek|"
+            r"duwen en trekken|trekken en duwen",
+        ),
+    ),
+    Cue(
+        "injury",
+        "lichamelijk_geweld",
+        "fysiek",
+        True,
+        "er viel letsel",
+        (
+            # an injury told as having happened is a physical act, whatever verb the text uses for it
+            r"gewond|zwaargewond|lichtgewond|verwond|verwondingen|verwonding|hoofdwond|snijwond\w*|"
+            r"hersenschudding|botbreuk\w*|heupbreuk|gehoorschade|bewusteloos|bloedend|bloedde|bloedden|"
+            r"gebroken (?:neus|arm|rib|ribben|pols|vinger|kaak|oogkas|enkel|been|tanden)|kneuzing\w*|"
+            r"gekneusde? (?:\w+ )?(?:kaak|rib|ribben|pols|hand|arm|been|schouder)|wond aan",
         ),
     ),
     Cue(
@@ -377,7 +457,8 @@ CUES: tuple[Cue, ...] = (
             r"dossier)",
             r"(?:" + _THROW_VERBS + r") (?:\w+ ){0,3}(?:met|naar)",
             r"(?:kwam|vloog) (?:\w+ ){0,3}(?:tegen|naast|langs) (?:mijn|m'n|haar|zijn) hoofd",
-            r"bekogeld|bekogelde|bekogelden|bekogelen|bekogelt|bekogeling",
+            r"bekogeld|bekogelde|bekogelden|bekogelen|bekogelt|bekogeling|"
+            r"regen van (?:stenen|flessen|eieren|vuurwerk|appels|blikjes)",
             r"(?:" + _THROW_VERBS + r") (?:\w+ ){0,6}(?:naar|tegen|richting) (?:\w+ ){0,3}\w+",
             r"naar (?:\w+ ){0,3}(?:hoofd|kop|gezicht|lijf|auto|wagen|hoofden) (?:\w+ )?(?:gegooid|gesmeten|"
             r"geworpen|geslingerd|geschoten|afgeschoten|afgevuurd)",
@@ -402,7 +483,9 @@ CUES: tuple[Cue, ...] = (
             r"los|langs)|"
             r"liet niet los|(?:voor|in) (?:de )?(?:deur|uitgang|doorgang) (?:\w+ )?(?:staan|stond|"
             r"ging staan)|"
-            r"kon (?:er )?niet (?:meer )?(?:weg|eruit|langs|naar buiten)|klem (?:gezet|zetten)|"
+            r"(?:kon|konden|kan|kunnen) (?:er )?niet (?:meer )?(?:weg|eruit|uit|langs|naar buiten)|"
+            r"klem (?:gezet|zetten)|"
+            r"klemgezet|klemgezette|klemgereden|"
             r"gegijzeld|gijzelde|gijzelden|gijzeling|in gijzeling|naar binnen (?:getrokken|gesleurd)|"
             r"(?:reed|reden) (?:\w+ ){0,3}klem|sloten (?:\w+ ){0,3}in|"
             r"(?:pakte|greep) (?:\w+ ){0,3}(?:bij|aan) (?:de |mijn |m'n |haar |zijn )?(?:arm|pols|mouw|"
@@ -420,7 +503,9 @@ CUES: tuple[Cue, ...] = (
             r"ingetrapt|ingeslagen|bekrast|bekraste|lek gestoken|lekgestoken|kapotgemaakt|kapotgeslagen|"
             r"kapotgetrapt|kapotgegooid|omver gegooid|omvergegooid|omgegooid|omgeschopt|"
             r"(?<!gezin\x20)(?<!leven\x20)(?<!huwelijk\x20)kapot (?:gemaakt|geslagen|"
-            r"getrapt|gegooid)|(?:sloeg|trapte|schopte|gooide|maakte|smeet) (?:\w+ ){0,6}(?:kapot|stuk)|graffiti|"
+            r"getrapt|gegooid)|(?:sloeg|trapte|schopte|gooide|maakte|smeet) (?:\w+ ){0,9}(?:kapot|stuk)|graffiti|"
+            r"(?:stak|staken|steekt) (?:\w+ ){0,4}(?:in brand|brandje aan|brand aan|in de fik)|brandstichting|"
+            r"in brand gestoken|in de fik gestoken|"
             r"stukgeslagen|stuk geslagen|aan diggelen|"
             r"beklad|"
             r"maar wel (?:\w+ ){0,8}kapot",
@@ -449,7 +534,8 @@ CUES: tuple[Cue, ...] = (
         False,
         "er waren ongewenste seksuele opmerkingen",
         (
-            r"seksueel|seksuele|seksistisch|schatje|lekker ding|lekkere|sexy|geil|naar bed|neuken|"
+            r"seksueel(?! misbruik)|seksuele(?! geaardheid| voorkeur| misbruik)|seksistisch|schatje|lekker ding|"
+            r"lekkere|sexy|geil|naar bed|neuken|"
             r"mooie benen|wat een lijf|(?:op|over) (?:mijn|haar) (?:uiterlijk|lichaam|borsten)|hijgde|"
             r"dickpic|"
             r"naaktfoto|schatteke|poppetje",
@@ -500,13 +586,15 @@ CUES: tuple[Cue, ...] = (
             r"schreeuwde|schreeuwden|schreeuwen|geschreeuwd|schreeuwend|tierde|tieren|brulde|brullen|krijste|"
             r"verhief|tekeer|uitgevaren|uitvallen|viel uit|beledig\w*|grof|grove|onbeschoft\w*|boos|"
             r"kwaad|woedend|"
-            r"stelletje|rot (?:toch )?op|opgerot|opzouten|donder op|flikker op|hoge toon|toon",
+            r"stelletje|rot (?:toch )?op|opgerot|opzouten|donder op|flikker op|hoge toon|toon|"
+            r"rot(?:wijf|zak|vent|kop|kind|hoer|streek)\w*|\w+wijf|verwensing\w*|haatmail\w*|haatbericht\w*|"
+            r"haatreactie\w*|onbetamelijk\w*|toeter\w*|claxon\w*|tekeergegaan|tekeergaan",
             r"mafkees|schooier\w*|zwerver\w*|a\.?c\.?a\.?b|all cops are bastards|mierenneuker\w*|clown\w*|"
             r"f\*cking|rotte vis|hitler|gestapo|ambtenaartje\w*|nepagent\w*|neppolitie|lafaard\w*|"
             r"\w+gescholden|(?!kwijt)\w+scheld\w*|scheldpartij\w*|uitgemaakt (?:voor|als)|de volle laag|"
             r"verbale? (?:agressie|geweld|agressief)|verbaal (?:agressief|geweld)|middelvinger|obscene gebaren|"
             r"(?:onbetrouwbaar|corrupt) (?:\w+ )?genoemd|(?:noemde|noemden) (?:me|mij|hem|haar|ons|de \w+) "
-            r"(?:een )?\w+",
+            r"(?:een )?(?!van|de|het|een|in|op|bij|en|als|aan|voor)\w+",
         ),
     ),
     Cue(
@@ -532,7 +620,8 @@ CUES: tuple[Cue, ...] = (
         "de boosheid was vooral op zichzelf gericht",
         (
             r"huilde|huilen|huilend|in tranen|wanhopig|radeloos|ten einde raad|ik ben (?:niks|niets) waard|"
-            r"(?:ik ben|ben ik) (?:een )?(?:mislukkeling|waardeloos|nutteloos)|zichzelf|mezelf|op zichzelf|"
+            r"(?:ik ben|ben ik) (?:een |zo'n |maar een )?(?:\w+ )?(?:mislukkeling|waardeloos|nutteloos|gek|sukkel|"
+            r"loser|nul|stuk vuil)|zichzelf|mezelf|op zichzelf|tranen|snikte|snikkend|"
             r"stortte in|ingestort|emotioneel|overstuur|eigen schuld|mijn eigen fout|"
             r"zie het niet meer zitten|moeilijke (?:financiele )?situatie|(?:diep|hoog) in de schulden|"
             r"geen uitweg|wanhoop|machteloos|in paniek",

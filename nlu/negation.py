@@ -12,11 +12,12 @@ NEGATORS = frozenset({"niet", "geen", "nooit", "zonder", "niks", "niets", "niema
 _NOT_NEGATING_NEXT = frozenset({"alleen", "enkel", "zomaar", "zelden", "minder"})
 HYPOTHETICAL = frozenset({
     "bijna", "haast", "alsof", "zou", "zouden", "dreigde", "dreigden", "dreigt", "dreigen", "leek", "leken",
-    "mocht", "misschien",
+    "mocht", "misschien", "wou", "wilde", "wilden",
 })  # fmt: skip
 _HYPOTHETICAL_PAIRS = frozenset({
     ("bang", "dat"), ("angst", "dat"), ("als", "of"), ("net", "niet"), ("dacht", "dat"), ("dachten", "dat"),
-    ("dachten", "hij"), ("dacht", "hij"), ("vreesde", "dat"), ("vreesden", "dat"),
+    ("dachten", "hij"), ("dacht", "hij"), ("vreesde", "dat"), ("vreesden", "dat"), ("bang", "om"),
+    ("bang", "voor"), ("angst", "om"), ("angst", "voor"), ("kans", "op"), ("risico", "op"),
 })  # fmt: skip
 CLAUSE_BREAKS = frozenset({
     ".", "!", "?", ";", ":", ",", "(", ")", '"', "-", "--", "—", "–", "maar", "toen", "omdat", "doordat",
@@ -29,7 +30,8 @@ WINDOW_AFTER = 3
 # modals that make a deed unreal only when the deed is an infinitive ("zou gooien"), not a finite
 # past form ("zou me opwachten en gooide een stoel": the throw happened)
 _MODAL_HYPOTHETICAL = frozenset({
-    "zou", "zouden", "dreigde", "dreigden", "dreigt", "dreigen", "leek", "leken", "mocht", "misschien",
+    "zou", "zouden", "dreigde", "dreigden", "dreigt", "dreigen", "leek", "leken", "mocht", "misschien", "wou",
+    "wilde", "wilden",
 })  # fmt: skip
 _FINITE_DREIG = re.compile(r"(?:be)?dreig(?:de|den|t)$")
 _COORDINATORS = frozenset({"en", "of", "maar"})
@@ -54,9 +56,20 @@ def clause_bounds(tokens: Sequence[str], index: int) -> tuple[int, int]:
     return start, end
 
 
-def _negator_at(tokens: Sequence[str], i: int) -> bool:
+# an article before a negator makes it part of a noun phrase: "het niet betalen", "uit het niets"
+_ARTICLES = frozenset({"het", "de", "een", "'t"})
+# "zonder" denies only what follows it at once ("zonder te slaan"), never the deed it comes after or
+# a deed further on ("kreeg zonder enige aanleiding een vuistslag")
+_ZONDER_REACH = 2
+
+
+def _negator_at(tokens: Sequence[str], i: int, first: int) -> bool:
     if tokens[i] not in NEGATORS:
         return False
+    if i > 0 and tokens[i - 1] in _ARTICLES:
+        return False
+    if tokens[i] == "zonder":
+        return 0 < first - i <= _ZONDER_REACH
     return not (tokens[i] == "niet" and i + 1 < len(tokens) and tokens[i + 1] in _NOT_NEGATING_NEXT)
 
 
@@ -78,7 +91,7 @@ def scope_status(
     for i in range(left, right + 1):
         if skip_inside and first <= i <= head:
             continue
-        if _negator_at(tokens, i) and not _in_condition(tokens, c_start, i, first):
+        if _negator_at(tokens, i, first) and not _in_condition(tokens, c_start, i, first):
             return "negated", i
     if act:
         finite = tokens[first] in FINITE_PAST
@@ -87,13 +100,25 @@ def scope_status(
                 continue
             if finite and tokens[i] in _MODAL_HYPOTHETICAL and i < first:
                 continue  # "hij dreigde en sloeg toen": the blow is told as done
-            if tokens[i] in HYPOTHETICAL or (
-                i + 1 < len(tokens) and (tokens[i], tokens[i + 1]) in _HYPOTHETICAL_PAIRS
-            ):
+            if tokens[i] in HYPOTHETICAL or _hypothetical_pair(tokens, i):
                 return "hypothetical", i
         if not finite and _had_kunnen(tokens, c_start, c_end):
             return "hypothetical", None
     return "actual", None
+
+
+# a fear or belief told before the deed ("ik dacht eerst dat hij ging slaan") may have one word between
+_BELIEF_GAP = frozenset({"eerst", "even", "al", "echt", "nog", "toen", "heel"})
+
+
+def _hypothetical_pair(tokens: Sequence[str], i: int) -> bool:
+    if i + 1 < len(tokens) and (tokens[i], tokens[i + 1]) in _HYPOTHETICAL_PAIRS:
+        return True
+    return (
+        i + 2 < len(tokens)
+        and tokens[i + 1] in _BELIEF_GAP
+        and (tokens[i], tokens[i + 2]) in _HYPOTHETICAL_PAIRS
+    )
 
 
 _CONDITIONALS = frozenset({"als", "indien", "wanneer", "zolang", "tenzij", "mits"})

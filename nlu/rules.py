@@ -181,6 +181,8 @@ class RuleAnalyzer:
                 first, head = _token_range(starts, tokens, m.start(), m.end())
                 if first is None or head is None:
                     continue
+                if cue.name == "throw" and _verbal_missile(folded, m.start(), m.end()):
+                    continue  # "verwensingen naar hun hoofd geslingerd": words thrown, not objects
                 in_quote = any(qs <= m.start() < qe for qs, qe in quote_spans)
                 status, _ = scope_status(
                     tokens, first, head, act=cue.act, skip_inside=cue.skip_inside or cue.name == "block"
@@ -331,6 +333,19 @@ class RuleAnalyzer:
         return tuple(q for _, _, q in found), [(s, e) for s, e, _ in found]
 
 
+# what is "thrown" in a figure of speech: words, not objects
+_VERBAL_MISSILE = re.compile(
+    r"\b(?:verwensing\w*|scheldwoord\w*|scheldkanonnade\w*|scheldpartij\w*|belediging\w*|ziekte\w*|"
+    r"vloek\w*|verwijt\w*|woorden|opmerking\w*|kreten|leuzen|termen|bagger|modder|haat)\b"
+)
+
+
+def _verbal_missile(folded: str, start: int, end: int) -> bool:
+    """Whether the thing a throw verb throws, in the same sentence before or inside the match, is words."""
+    sentence_start = max(folded.rfind(mark, 0, start) for mark in ".!?;") + 1
+    return _VERBAL_MISSILE.search(folded, max(sentence_start, start - 60), end) is not None
+
+
 _BARE_THREAT = re.compile(r"(?:ge)?(?:be)?dreig(?:de|den|t|en|d|end|ende|ement|ementen)?$")
 _OTHER_ACTION = ("suicide", "consequences", "blackmail")
 
@@ -349,8 +364,13 @@ def _drop_consequence_threats(evidence: list[Evidence], folded: str) -> list[Evi
                 pos = folded.find(mark, ev.end)
                 if pos != -1:
                     sentence_end = min(sentence_end, pos)
+            # "bedreigde de burgemeester": be-dreigen takes the victim; only "met <consequence>" makes it
+            # a threat of a complaint ("bedreigde hem met een klacht"), while "dreigde" takes the consequence
+            victim_verb = ev.text.lower().strip().startswith("bedreig")
             if any(
-                other.cue in _OTHER_ACTION and ev.end <= other.start < min(sentence_end, ev.end + 60)
+                other.cue in _OTHER_ACTION
+                and ev.end <= other.start < min(sentence_end, ev.end + 60)
+                and (not victim_verb or " met " in f" {folded[ev.end : other.start]} ")
                 for other in evidence
             ):
                 continue

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from nlu.data import HELDOUT_FILE, load_incidents
+from nlu.data import HELDOUT_FILE, REALTEXT_FILE, load_incidents
 from nlu.metrics import binary, single_label
 from nlu.result import ABCD, PRIMARY_FORMS, UnderstandContext
 from nlu.training import TrainReport, load_understander, needs_training, train
@@ -52,6 +52,21 @@ def test_held_out_severe_incidents_are_all_found_with_precision_of_at_least_0_8(
     score = binary([g.severe for g in gold], [r.severe for r in results])
     assert score.recall == 1.0
     assert score.precision >= 0.8
+
+
+def test_real_text_written_by_others_meets_the_targets(understander: Understander, training_dir: Path) -> None:
+    path = training_dir / REALTEXT_FILE
+    if not path.exists():
+        pytest.skip("realtext_dev.yml not present")
+    gold = load_incidents(path)
+    results = [understander.understand(inc.text, DESCRIPTION) for inc in gold]
+    primary = single_label([g.primary for g in gold], [r.primary_form or "verbaal" for r in results], PRIMARY_FORMS)
+    abcd = single_label([g.abcd for g in gold], [r.abcd or "B" for r in results], ABCD)
+    severe = binary([g.severe for g in gold], [r.severe for r in results])
+    assert primary.accuracy >= 0.90
+    assert abcd.accuracy >= 0.80
+    assert severe.recall >= 0.97
+    assert severe.precision >= 0.90
 
 
 def test_the_model_trains_within_a_minute_and_fits_in_30_mb(trained: tuple[Path, TrainReport]) -> None:

@@ -118,3 +118,145 @@ def test_a_suicide_category_is_never_named_without_its_words(understander: RuleU
     result = understander.understand("Jullie zijn allemaal hetzelfde, zei hij boos.", DESCRIBE)
     assert "dreigen_zelfdoding" not in result.forms
     assert "zelfdoding" not in result.explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Daarbij schopte hij een van de handhavers en beet hij een andere handhaver.",
+        "De gedetineerde sloeg daarop de bewaker met gebalde vuist.",
+        "Daarna spuwde hij een agent in het gezicht.",
+        "Een koppel werd opgepakt dat naar agenten spuwde.",
+        "Hij pakte een stok en sloeg de chauffeur ermee in het aangezicht.",
+        "De buschauffeur kreeg van een passagier tijdens de rit een vuistslag vol in zijn aangezicht.",
+        "De man diende de agent meteen een zware trap toe.",
+        "Hij werd agressief en begon ze te schoppen en te slaan.",
+        "Hij hoestte de agent op korte afstand in het gezicht.",
+        "Ze besloot hard in de gezichten van de agenten te hoesten.",
+        "Plotseling probeerde hij haar met een schilmesje in de hals te steken.",
+        "Bij het wegrijden schepte de man de parkeerwachter.",
+        "Een jongeman scheen met een laserpen in het oog van een politieambtenaar.",
+        "Er was over en weer wat geduw en getrek.",
+        "De brandweer werd opgewacht door jongeren die hen op een regen van stenen trakteerden.",
+        "Hij sloeg later met een hamer de ramen van het Welzijnshuis stuk.",
+        "Hij schold de medewerkers uit en stak daarna een brandje aan.",
+        "Vijf boa's raakten gewond.",
+    ],
+)
+def test_blows_spit_coughs_fights_and_arson_are_physical_by_their_shape(
+    analyzer: RuleAnalyzer, text: str
+) -> None:
+    assert analyzer.analyze(text).actual(*ACTS, "injury")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De straatveegster kreeg zonder enige aanleiding een vuistslag in het gezicht.",
+        "De medewerker kreeg uit het niets een vuistslag in het gezicht.",
+        "Na een discussie over het niet betalen van een parkeerticket reed de man de parkeerwachter aan.",
+    ],
+)
+def test_zonder_aanleiding_and_negations_inside_a_noun_deny_no_blow(analyzer: RuleAnalyzer, text: str) -> None:
+    analysis = analyzer.analyze(text)
+    assert analysis.actual("physical")
+    assert analysis.denied("physical") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik dacht eerst dat ie me ging slaan want hij kwam op me af",
+        "hij wilde gooien met een stoel maar legde hem weer neer",
+    ],
+)
+def test_a_blow_only_feared_or_wanted_is_not_counted(analyzer: RuleAnalyzer, text: str) -> None:
+    analysis = analyzer.analyze(text)
+    assert analysis.actual("physical", "throw") == []
+    assert [e.status for e in analysis.denied("physical", "throw")] == ["hypothetical"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De medewerker sloeg alarm.",
+        "Huisvuilophalers krijgen zoveel verwensingen naar hun hoofd geslingerd.",
+        "Een bestuurder slingerde de nodige verwensingen naar de hulpverleners.",
+        "Hij kreeg de klant pas op de trap te spreken.",
+        "Ik ben bang om gewond te raken bij de ontruiming.",
+    ],
+)
+def test_figures_of_speech_are_no_deeds(analyzer: RuleAnalyzer, text: str) -> None:
+    assert analyzer.analyze(text).actual(*ACTS, "injury") == []
+
+
+def test_threatening_a_mayor_is_a_death_threat_not_a_complaint(analyzer: RuleAnalyzer) -> None:
+    analysis = analyzer.analyze("Daar bedreigde hij de burgemeester met de dood.")
+    assert analysis.actual("death_threat")
+    assert analysis.actual("threat")
+    assert analysis.actual("consequences") == []
+
+
+@pytest.mark.parametrize("text", ["Ik ga de wethouder bellen.", "Hij dreigde met de rechter."])
+def test_calling_in_an_official_or_a_judge_is_a_consequence(analyzer: RuleAnalyzer, text: str) -> None:
+    analysis = analyzer.analyze(text)
+    assert analysis.actual("consequences")
+    assert analysis.actual("threat") == []
+
+
+def test_going_to_the_mayor_is_a_consequence_and_bedreigen_met_een_klacht_no_threat(
+    analyzer: RuleAnalyzer,
+) -> None:
+    analysis = analyzer.analyze("Hij bedreigde haar met een klacht bij de burgemeester.")
+    assert analysis.actual("threat") == []
+    assert analysis.actual("consequences")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Aan de telefoon: 'ik sta nu voor jullie kantoor, ik zie jouw raam'.",
+        "Een raadslid werd door een boze stadsgenoot met een stuk hout achterna gezeten.",
+        "Ze trapten meermalen op de rem vlak voor de ambulance.",
+        "Hij schopte tegen de muur en sloeg op de deur.",
+        "De vader stuurde tientallen dreigbrieven.",
+        "Hij moest weggaan, anders zou de jongen hem iets aandoen.",
+        "Ongeduldige automobilisten dreigen hen af met een mes.",
+    ],
+)
+def test_stalking_chasing_road_intimidation_and_letters_are_threats_by_shape(
+    analyzer: RuleAnalyzer, text: str
+) -> None:
+    assert analyzer.analyze(text).actual("threat", "death_threat", "intimidation", "stalking")
+
+
+def test_naming_someone_in_a_spread_letter_is_doxing_not_a_sexual_remark(analyzer: RuleAnalyzer) -> None:
+    analysis = analyzer.analyze(
+        "In een brief die honderd keer werd verspreid, werd de wijkagent met naam en toenaam genoemd "
+        "en beticht van seksueel misbruik."
+    )
+    assert analysis.actual("doxing")
+    assert analysis.actual("sexual_remark") == []
+
+
+def test_naming_the_colour_of_a_jumper_is_no_insult(analyzer: RuleAnalyzer) -> None:
+    assert analyzer.analyze("Hij noemde de kleur van mijn trui.").actual("insult") == []
+
+
+def test_a_blow_beside_a_threat_is_physical_the_most_serious_form(understander: RuleUnderstander) -> None:
+    result = understander.understand(
+        "Hij bedreigde de baliemedewerker met een mes en de medewerker raakte gewond.", DESCRIBE
+    )
+    assert (result.primary_form, result.abcd, result.severe) == ("fysiek", "D", True)
+    result = understander.understand(
+        "Hij had gedreigd dat hij haar zou aanrijden en reed de parkeerwachter daarna opzettelijk aan.", DESCRIBE
+    )
+    assert result.primary_form == "fysiek"
+
+
+def test_no_injury_denies_harm_but_is_not_explained_as_a_blow_that_did_not_happen(
+    understander: RuleUnderstander,
+) -> None:
+    result = understander.understand("Hij schold me uit, ik raakte niet gewond.", DESCRIBE)
+    assert (result.primary_form, result.severe) == ("verbaal", False)
+    assert "niet gebeurde" not in result.explanation
