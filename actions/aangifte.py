@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from actions.escalation import REFERENCE, local
+from actions.escalation import REFERENCE
 from bot.conversation.flow import normalise
 from bot.conversation.messages import IncomingMessage, Reply
 from bot.conversation.state import ConversationState
 from bot.conversation.texts import Texts
+from bot.conversation.when import Occurrence, when_text, with_absolute_time
 from bot.domain.access import Permission, may
 from bot.domain.model import Employee, Organisation, Report
 from bot.ports import UnitOfWork
@@ -26,13 +27,13 @@ def draft_text(report: Report, reporter: Employee, org: Organisation, texts: Tex
         return value if value else unknown
 
     forms = texts.label("forms", report.primary_form) if report.primary_form else unknown
-    what = report.description.strip() or forms
+    occurred = Occurrence.of(report)
+    # Absolute dates and times only: 'vanmiddag' means something else on the day the police reads it.
+    what = with_absolute_time(report.description.strip(), occurred, tz, texts) or forms
     where = texts.label("location", report.location_type) if report.location_type else None
     if where and report.location_text:
         where = f"{where} ({report.location_text})"
-    when = report.occurred_text
-    if report.occurred_start is not None:
-        when = f"{when or ''} ({local(report.occurred_start, tz)})".strip()
+    when = when_text(occurred, tz, texts) or report.occurred_text
     how = [texts("aangifte_how_form", value=forms)]
     if report.quotes:
         how.append(texts("aangifte_how_quotes", value="; ".join(f"'{q}'" for q in report.quotes)))

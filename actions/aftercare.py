@@ -22,7 +22,7 @@ from bot.conversation.flow import first_name, match_choice, match_numbers, norma
 from bot.conversation.messages import IncomingMessage, Reply
 from bot.conversation.state import ConversationState
 from bot.conversation.texts import Texts
-from bot.domain.model import Employee, Organisation, Report
+from bot.domain.model import Employee, Organisation, Report, ReporterRole
 from bot.ports import UnitOfWork
 
 MOOD_KEYS = ("goed", "wisselend", "niet_goed")
@@ -42,11 +42,21 @@ _MOODS = (
 _MOOD_RE = [(key, re.compile(rf"^(?:het )?(?:gaat )?(?:eigenlijk )?{pattern}\b")) for key, pattern in _MOODS]
 
 
+def checkin_people(report: Report) -> tuple[str, ...]:
+    """Who gets the aftercare check-ins: the reporter when it happened to them or they saw it, and the colleague
+    it happened to when the reporter agreed that they hear of it."""
+    people = [report.reporter_id] if report.reporter_role in (ReporterRole.SELF, ReporterRole.WITNESS) else []
+    if report.victim_id and report.victim_told and report.victim_id not in people:
+        people.append(report.victim_id)
+    return tuple(people)
+
+
 def schedule_checkins(store: FollowUpStore, report: Report, policy: FollowUpPolicy) -> None:
-    """Check-ins after the report (default day 1, 14 and 42); the last also asks about stress signs."""
-    for i, offset in enumerate(policy.aftercare):
-        store.add_checkin(report.reference, report.reporter_id, i + 1, report.created_at + offset,
-                          policy.stress_check(i))
+    """Check-ins after the report (default day 1, 14 and 42) for each person involved; the last also asks
+    about stress signs."""
+    for person in checkin_people(report):
+        for i, offset in enumerate(policy.aftercare):
+            store.add_checkin(report.reference, person, i + 1, report.created_at + offset, policy.stress_check(i))
 
 
 def contacts_text(org: Organisation, texts: Texts) -> str:
@@ -74,7 +84,12 @@ def consent_choices(texts: Texts) -> tuple[str, ...]:
 
 def checkin_replies(checkin: CheckIn, report: Report, employee: Employee, texts: Texts, tz: tzinfo) -> list[Reply]:
     """The check-in question with goed / wisselend / niet goed (and a way to stop)."""
-    question = texts("checkin_question", name=first_name(employee.name), reference=report.reference,
+    key = "checkin_question"
+    if employee.id != report.reporter_id:
+        key = "checkin_question_victim"
+    elif report.reporter_role == ReporterRole.WITNESS:
+        key = "checkin_question_witness"
+    question = texts(key, name=first_name(employee.name), reference=report.reference,
                      date=report.created_at.astimezone(tz).strftime("%d-%m-%Y"))
     return [Reply(f"{question}\n\n{texts('checkin_hint')}", mood_choices(texts), f"{CHECKIN_PROMPT}{checkin.id}")]
 

@@ -28,8 +28,9 @@ from bot.conversation.flow import first_name, match_choice, normalise
 from bot.conversation.messages import IncomingMessage, Reply
 from bot.conversation.state import ConversationState
 from bot.conversation.texts import Texts
+from bot.conversation.when import Occurrence, when_text
 from bot.domain.access import Permission, acting_role, may
-from bot.domain.model import Employee, Organisation, Report
+from bot.domain.model import Employee, Organisation, Report, ReporterRole
 from bot.ports import UnitOfWork
 
 __all__ = ["REFERENCE", "ManagerActions", "ReportViewer", "local", "manager_reply", "parse_command",
@@ -105,9 +106,7 @@ def forms_text(report: Report, texts: Texts) -> str:
 def report_facts(report: Report, texts: Texts, tz: tzinfo, *, full: bool = False) -> list[str]:
     """What happened (an excerpt, or all of it), the forms, when, where, injury, perpetrator and the wishes."""
     unknown = texts("unknown_value")
-    when = report.occurred_text or unknown
-    if report.occurred_start is not None:
-        when = f"{when} ({local(report.occurred_start, tz)})"
+    when = when_text(Occurrence.of(report), tz, texts) or report.occurred_text or unknown
     where = texts.label("location", report.location_type) if report.location_type else unknown
     if report.location_text:
         where = f"{where}: {report.location_text}"
@@ -125,6 +124,9 @@ def report_facts(report: Report, texts: Texts, tz: tzinfo, *, full: bool = False
         texts("escalation_perpetrator", value=report.perpetrator or unknown),
         texts("escalation_wants", value=wants),
     ]
+    if report.reporter_role != ReporterRole.SELF:  # reported for a colleague, or seen as a witness
+        lines.insert(1, texts("escalation_victim", value=report.victim_name or unknown,
+                              role=texts.label("reporter_roles_manager", str(report.reporter_role))))
     if full:
         lines.insert(1, texts("escalation_quotes", value="; ".join(f"'{q}'" for q in report.quotes) or unknown))
         lines.append(texts("escalation_witnesses", value=report.witnesses or unknown))

@@ -22,8 +22,10 @@ from actions.timeline import (
     plan_clocks,
     recipient_for,
 )
+from bot.conversation.flow import first_name
 from bot.conversation.messages import Reply
 from bot.conversation.texts import Texts
+from bot.conversation.when import Occurrence, when_inline
 from bot.domain.model import Employee, Organisation, Report
 from bot.ports import UnitOfWork
 
@@ -76,11 +78,12 @@ class ReportFiler:
                          {"severe": report.severe, "channel": report.channel})
         store = uow.followup
         schedule_checkins(store, report, self.policy)
+        victim = self._tell_victim(uow, report, reporter, now)
         found = recipient_for(self.org, reporter)
         if found is None:
             logger.warning("report %s: nobody to tell (no manager or coordinator in the organisation file)",
                            report.reference)
-            return (Reply(t("filed_nobody_to_tell")),)
+            return (Reply(t("filed_nobody_to_tell")), *victim)
         owner, _role = found
         clocks = plan_clocks(report, now, self.tz, self.policy.holiday)
         for clock in clocks:
@@ -89,7 +92,7 @@ class ReportFiler:
         notices = self.policy.notices(self.org, reporter, report, now, self.tz)
         for notice in notices:
             self._tell(uow, notice, report, reporter, owner, clocks, now)
-        replies = [Reply(self._how_told(uow, notices, owner))]
+        replies = [Reply(self._how_told(uow, notices, owner)), *victim]
         aangifte = next((c for c in clocks if c.kind == AANGIFTE_2WD), None)
         if AANGIFTE_WISH in report.wants and aangifte is not None:
             replies.append(Reply(t("filed_aangifte_task", name=owner.name, due=local(aangifte.due_at, self.tz))))
@@ -102,6 +105,20 @@ class ReportFiler:
             else:
                 replies.append(Reply(t("filed_referral_by_manager", name=owner.name)))
         return tuple(replies)
+
+    def _tell_victim(self, uow: UnitOfWork, report: Report, reporter: Employee, now: datetime) -> tuple[Reply, ...]:
+        """The colleague it happened to hears of the report, only when the reporter agreed (the check-ins follow)."""
+        victim = self.org.employee(report.victim_id) if report.victim_id and report.victim_told else None
+        if victim is None:
+            return ()
+        t = self.texts
+        inline = when_inline(Occurrence.of(report), self.tz, t)
+        notice = t("victim_notice", first=first_name(victim.name), reporter=reporter.name,
+                   when=f" {inline}" if inline else "", reference=report.reference)
+        uow.outbox.add(victim.id, [Reply(notice)], due_at=now, kind="victim_notice",
+                       dedup_key=f"victim:{report.reference}", data={"reference": report.reference})
+        uow.audit.record(now, reporter.id, "victim_told", report.reference)
+        return (Reply(t("filed_victim_told", name=victim.name, first=first_name(victim.name))),)
 
     def _tell(self, uow: UnitOfWork, notice: Notice, report: Report, reporter: Employee, owner: Employee,
               clocks: Sequence[ClockPlan], now: datetime) -> None:

@@ -1,6 +1,6 @@
 """Load: N reporters at once, each filing one report through the web chat of `meldbot serve --workers 4`.
 
-    python -m bench.load [--reporters 200|1000] [--workers 4] [--think 1.0] [--employees 1000]
+    python -m bench.load [--reporters 200|1000] [--workers 4] [--think 1.0 [--think 8]] [--employees 1000]
 
 Runs on a fresh PostgreSQL database (MELDBOT_TEST_PG_URL, see tests/dbs.py) with the rule-based
 understanding and no scheduler. Each reporter signs in with a one-time link and runs a scripted
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import statistics
@@ -32,6 +33,7 @@ import httpx
 import yaml
 from sqlalchemy import func, select
 
+from bench.http import Connection, cpu_seconds, family, rss_mb
 from bot.bootstrap import bootstrap
 from bot.settings import Settings
 from bot.storage.orm import ReportRow
@@ -69,7 +71,7 @@ class Tally:
     unfinished: int = 0
 
 
-async def say(client: httpx.AsyncClient, cookie: str, tally: Tally, text: str,
+async def say(conn: Connection, cookie: str, tally: Tally, text: str,
               in_reply_to: str | None = None) -> list[dict[str, Any]] | None:
     """One message; the replies, or None when it stayed unanswered after every attempt."""
     body: dict[str, Any] = {"text": text, "message_id": uuid.uuid4().hex}
@@ -78,29 +80,30 @@ async def say(client: httpx.AsyncClient, cookie: str, tally: Tally, text: str,
     for attempt in range(ATTEMPTS):
         start = time.perf_counter()
         try:
-            res = await client.post("/api/chat", json=body, headers={"Cookie": f"{SESSION_COOKIE}={cookie}"})
-        except httpx.HTTPError as exc:
+            status, data = await asyncio.wait_for(conn.post("/api/chat", body, cookie), timeout=60)
+        except (OSError, ConnectionError, asyncio.IncompleteReadError, TimeoutError, ValueError) as exc:
             tally.errors[exc.__class__.__name__] += 1
+            conn.close()
             await asyncio.sleep(0.5 * (attempt + 1))
             continue
-        if res.status_code == 200 and res.json().get("replies"):
+        replies: list[dict[str, Any]] = json.loads(data).get("replies") if status == 200 else None
+        if replies:
             tally.latencies.append(time.perf_counter() - start)
-            replies: list[dict[str, Any]] = res.json()["replies"]
             return replies
-        tally.errors[str(res.status_code)] += 1
-        await asyncio.sleep(float(res.headers.get("retry-after", 0.5 * (attempt + 1))))
+        tally.errors[str(status)] += 1
+        await asyncio.sleep(float(conn.headers.get("retry-after", 0.5 * (attempt + 1))))
     tally.lost += 1
     return None
 
 
-async def reporter(client: httpx.AsyncClient, cookie: str, description: str, think: float, tally: Tally) -> None:
+async def reporter(conn: Connection, cookie: str, description: str, think: float, tally: Tally) -> None:
     """The conversation of tests/e2e/test_backoffice.py Office.file: greet, describe, answer what is asked."""
     pause = random.Random(cookie)
 
     async def next_message(text: str, in_reply_to: str | None = None) -> list[dict[str, Any]] | None:
         if think:
             await asyncio.sleep(think * (0.5 + pause.random()))
-        return await say(client, cookie, tally, text, in_reply_to)
+        return await say(conn, cookie, tally, text, in_reply_to)
 
     await asyncio.sleep(pause.random() * max(think, 0.1))  # people do not all start in the same millisecond
     for text in ("Hallo", description, "Nee, verder"):
@@ -136,26 +139,43 @@ async def sign_in(client: httpx.AsyncClient, link: str) -> str:
     return res.cookies[SESSION_COOKIE]
 
 
-async def warm_up(client: httpx.AsyncClient, cookies: list[str]) -> None:
+async def warm_up(base_url: str, cookies: list[str]) -> None:
     """Each worker loads its understanding (and date parser) on its first turns: not part of the figures."""
+    conns = [connection(base_url) for _ in cookies]
     for text in ("Hallo", THREAT, "Stop"):
-        await asyncio.gather(*(say(client, cookie, Tally(), text) for cookie in cookies))
+        await asyncio.gather(*(say(conn, cookie, Tally(), text) for conn, cookie in zip(conns, cookies, strict=True)))
+    for conn in conns:
+        conn.close()
 
 
-async def drive(base_url: str, links: list[str], warm_links: list[str], think: float) -> tuple[Tally, float]:
-    limits = httpx.Limits(max_connections=len(links), max_keepalive_connections=len(links))
-    async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits,
-                                 headers={"Origin": base_url}) as client:
+def connection(base_url: str) -> Connection:
+    """A keep-alive connection of one person's browser (a small asyncio HTTP client: little CPU per request,
+    so the load generator does not take the CPU the servers need on this machine)."""
+    host, port = base_url.removeprefix("http://").split(":")
+    return Connection(host, int(port), {"Origin": base_url})
+
+
+async def prepare(base_url: str, links: list[str], warm_links: list[str]) -> list[str]:
+    """Sign everybody in (one-time links) and warm the workers up; the session cookies."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=60, headers={"Origin": base_url}) as client:
         cookies = []
         for i in range(0, len(links), 50):
             cookies += await asyncio.gather(*(sign_in(client, link) for link in links[i:i + 50]))
         warmers = list(await asyncio.gather(*(sign_in(client, link) for link in warm_links)))
-        await warm_up(client, warmers)
-        tally = Tally()
-        start = time.perf_counter()
-        await asyncio.gather(*(reporter(client, cookie, THREAT if i % 2 else INSULT, think, tally)
-                               for i, cookie in enumerate(cookies)))
-        return tally, time.perf_counter() - start
+    await warm_up(base_url, warmers)
+    return cookies
+
+
+async def drive(base_url: str, cookies: list[str], think: float) -> tuple[Tally, float]:
+    tally = Tally()
+    conns = [connection(base_url) for _ in cookies]
+    start = time.perf_counter()
+    await asyncio.gather(*(reporter(conn, cookie, THREAT if i % 2 else INSULT, think, tally)
+                           for i, (conn, cookie) in enumerate(zip(conns, cookies, strict=True))))
+    elapsed = time.perf_counter() - start
+    for conn in conns:
+        conn.close()
+    return tally, elapsed
 
 
 def wait_until_up(base_url: str, server: subprocess.Popen[bytes], log: Path) -> None:
@@ -206,7 +226,11 @@ def run(reporters: int, workers: int, think: float, employees: int, teams: int) 
         base_url = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(base_url, server, log)
-            tally, elapsed = asyncio.run(drive(base_url, links, warm_links, think))
+            cookies = asyncio.run(prepare(base_url, links, warm_links))
+            cpu_before = cpu_seconds(server.pid)
+            tally, elapsed = asyncio.run(drive(base_url, cookies, think))
+            server_cpu = cpu_seconds(server.pid) - cpu_before
+            rss = {pid: rss_mb(pid) for pid in family(server.pid)[1:]}
         finally:
             server.terminate()
             try:
@@ -224,6 +248,9 @@ def run(reporters: int, workers: int, think: float, employees: int, teams: int) 
           f"in {elapsed:.1f} s ({len(ms) / elapsed:.0f}/s)")
     print(f"latency ms: p50 {percentile(ms, 50):.0f}  p90 {percentile(ms, 90):.0f}  p99 {percentile(ms, 99):.0f}  "
           f"max {max(ms):.0f}  mean {statistics.fmean(ms):.0f}")
+    print(f"server CPU (the {workers} workers, while the reporters ran): {server_cpu:.1f} s, "
+          f"{server_cpu * 1000 / max(1, len(ms)):.1f} ms per message; worker RSS MB: "
+          f"{', '.join(f'{mb:.0f}' for mb in rss.values())}")
     print(f"errors: {sum(tally.errors.values())} {dict(tally.errors)}  lost: {tally.lost}  "
           f"conversations not finished: {tally.unfinished}")
     print(f"reports filed exactly once: {reporters - duplicated - missing}/{reporters}  duplicated: {duplicated}  "
@@ -237,12 +264,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reporters", type=int, default=200)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--think", type=float, default=1.0, help="seconds between a reporter's messages (0: none)")
+    parser.add_argument("--think", type=float, action="append",
+                        help="seconds between a reporter's messages (0: none); repeat to run several, e.g. "
+                             "--think 1 --think 8 (default 1; 8 s is closer to someone reading and typing)")
     parser.add_argument("--employees", type=int, default=1000)
     parser.add_argument("--teams", type=int, default=20)
     args = parser.parse_args()
-    ok = run(args.reporters, args.workers, args.think, args.employees, args.teams)
-    raise SystemExit(0 if ok else 1)
+    results = [run(args.reporters, args.workers, think, args.employees, args.teams) for think in args.think or [1.0]]
+    raise SystemExit(0 if all(results) else 1)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -13,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions.followup import followup_hooks
 from bot.clock import SystemClock
+from bot.conversation.messages import IncomingMessage, TurnOutcome
 from bot.conversation.texts import Texts
 from bot.domain.model import Organisation
 from bot.org import load_organisation
@@ -22,8 +29,10 @@ from bot.settings import Settings
 from bot.storage.db import make_engine, make_session_factory, migrate
 from bot.storage.followup import FollowUpUnitOfWork
 from bot.storage.orgsync import sync_organisation
+from nlu.result import UnderstandContext, Understanding
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -40,9 +49,46 @@ class Container:
     uow_factory: Callable[[], UnitOfWork]
     understander: Understander
     chat: ChatService
+    turns: TurnRunner | None = None
+
+    def run_turn(self) -> TurnRunner:
+        """The runner of chat turns for async callers (made on first use; one thread pool per container)."""
+        if self.turns is None:
+            self.turns = TurnRunner(self.chat.handle, turn_threads(self.settings, self.db))
+        return self.turns
 
     def close(self) -> None:
+        if self.turns is not None:
+            self.turns.close()
         self.db.dispose()
+
+
+def turn_threads(settings: Settings, db: Engine) -> int:
+    """Threads for chat turns: the setting, or 1 on SQLite (one writer at a time: more threads would only
+    queue for the write lock and take turns at the interpreter) and 8 on PostgreSQL (turns of different
+    people run at once there, each waiting on the network part of the time)."""
+    if settings.turn_threads > 0:
+        return settings.turn_threads
+    return 1 if db.dialect.name == "sqlite" else 8
+
+
+class TurnRunner:
+    """Runs `handle(message)` off the event loop, on a thread pool of its own (the loop never waits on a turn,
+    and turns never take the threads that pages and /healthz use)."""
+
+    def __init__(self, handle: Callable[[IncomingMessage], TurnOutcome], threads: int) -> None:
+        self._handle = handle
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="turn")
+
+    async def __call__(self, message: IncomingMessage) -> TurnOutcome:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, self._handle, message)
+
+    async def call(self, work: Callable[..., T], *args: Any) -> T:
+        """Run `work(*args)` (work around a turn, such as the request's session lookup) on a turn thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, work, *args)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def load_texts(settings: Settings) -> Texts:
@@ -59,13 +105,87 @@ def build_understander(settings: Settings) -> Understander:
     return nlu.load_understander(settings.model_dir, settings.training_dir, train_if_missing=True)
 
 
+class UnderstandingNotLoaded(RuntimeError):
+    """The understanding could not be loaded (see the log); turns cannot be understood."""
+
+
+class BackgroundUnderstander:
+    """An understander that loads in a background thread, so that a server listens while the model loads.
+
+    Loading begins at `start()` (the web app calls it once it listens, so the loading does not compete
+    with the start-up for the CPU) or at the first `understand`, which waits until it is loaded; `ready`
+    says whether it is (the health check reports it). A first call warms what loads lazily.
+    """
+
+    WARM_UP_TEXT = "Gisteren om 10 uur schold een man mij uit aan de balie."
+
+    def __init__(self, load: Callable[[], Understander]) -> None:
+        self._load_understander = load
+        self._loaded: Understander | None = None
+        self._failed = False
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._load, name="understanding-loader", daemon=True)
+                self._thread.start()
+
+    def _load(self) -> None:
+        started = time.perf_counter()
+        try:
+            understander = self._load_understander()
+            understander.understand(self.WARM_UP_TEXT, UnderstandContext(now=datetime.now(UTC), expecting=None))
+            warm_up_calendar()
+            self._loaded = understander
+            logger.info("understanding loaded in %.1f s", time.perf_counter() - started)
+        except Exception:
+            self._failed = True
+            logger.exception("the understanding could not be loaded")
+        finally:
+            self._done.set()
+
+    @property
+    def ready(self) -> bool:
+        return self._loaded is not None
+
+    @property
+    def failed(self) -> bool:
+        return self._failed
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Start loading and wait until it ended (loaded or failed); False when `timeout` passed first."""
+        self.start()
+        return self._done.wait(timeout)
+
+    def understand(self, text: str, context: UnderstandContext) -> Understanding:
+        self.wait()
+        if self._loaded is None:
+            raise UnderstandingNotLoaded("the understanding could not be loaded")
+        return self._loaded.understand(text, context)
+
+
+def warm_up_calendar() -> None:
+    """Load the Dutch public holidays now rather than in the first filing turn (their import takes a while)."""
+    from actions.calendar import is_dutch_holiday
+
+    today = datetime.now(UTC).date()
+    for year in (today.year, today.year + 1):
+        is_dutch_holiday(date(year, 1, 1))
+
+
 def bootstrap(
     settings: Settings | None = None,
     *,
     understander: Understander | None = None,
     clock: Clock | None = None,
     org: Organisation | None = None,
+    load_understanding_in_background: bool = False,
 ) -> Container:
+    """Wire everything. With `load_understanding_in_background` (the web server) the trained model loads
+    in a thread while the server already answers; turns wait for it, and the health check says so."""
     settings = settings or Settings()
     clock = clock or SystemClock()
     org = org or load_organisation(settings.org_file)
@@ -82,7 +202,11 @@ def bootstrap(
     def uow_factory() -> UnitOfWork:
         return FollowUpUnitOfWork(session_factory)
 
-    understander = understander or build_understander(settings)
+    if understander is None:
+        if load_understanding_in_background:
+            understander = BackgroundUnderstander(lambda: build_understander(settings))
+        else:
+            understander = build_understander(settings)
     on_filed, interceptors = followup_hooks(settings, org, texts, tz)
     chat = ChatService(
         uow_factory=uow_factory,

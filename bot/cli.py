@@ -67,14 +67,25 @@ def serve(
     overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     settings = Settings(**overrides)  # type: ignore[arg-type]
     host, port = settings.host, settings.port
-    if invite:
-        links = _invite_links(settings, invite)
-        console.print("Inloglinks (één keer te gebruiken, 24 uur geldig):")
-        for employee_id, name, url in links:
-            console.print(f"  {name} ({employee_id}): {url}", soft_wrap=True)
     if workers > 1:
+        if invite:
+            links = _invite_links(settings, invite)
+            console.print("Inloglinks (één keer te gebruiken, 24 uur geldig):")
+            for employee_id, name, url in links:
+                console.print(f"  {name} ({employee_id}): {url}", soft_wrap=True)
         console.print(f"meldbot start {workers} processen op http://{host}:{port}/  (API-documentatie: /docs)")
-    else:  # the app itself says so once the port accepts connections
+    else:
+        # The app itself prints the links and 'luistert op' once the port accepts connections (so the
+        # database is opened once, by the server); unknown ids stop here, before anything starts.
+        if invite:
+            from bot.org import load_organisation
+
+            org = load_organisation(settings.org_file)
+            for employee_id in invite:
+                if org.employee(employee_id) is None:
+                    console.print(f"Onbekende medewerker: {employee_id}", style="red")
+                    raise typer.Exit(code=1)
+            os.environ["MELDBOT_ANNOUNCE_INVITES"] = ",".join(invite)
         os.environ["MELDBOT_ANNOUNCE"] = "1"
     for key, value in overrides.items():  # the workers build their own Settings from the environment
         os.environ[f"MELDBOT_{key.upper()}"] = str(value)

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from bot.conversation.messages import Reply
 from bot.conversation.state import ConversationState
-from bot.domain.model import Report, ReportSummary
+from bot.domain.model import Evidence, Report, ReportSummary
 from nlu.result import UnderstandContext, Understanding
 
 
@@ -34,11 +34,23 @@ class ReportRepository(Protocol):
     def visible_to(self, employee_id: str, teams: frozenset[str] | None, limit: int = 200) -> Sequence[Report]:
         """Own reports plus those of `teams` (None: every report), newest first."""
     def set_status(self, reference: str, status: str) -> None: ...
+    def add_evidence(self, reference: str, evidence: Sequence[Evidence]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TurnStart:
+    """What a turn starts from: the replies stored for a delivery processed before, or else the conversation."""
+
+    stored: list[dict[str, Any]] | None  # not None: a duplicate delivery, answer with these replies
+    loaded: tuple[ConversationState, int] | None  # the state and its version; None for a first message
 
 
 class ConversationStore(Protocol):
     def load(self, channel: str, user: str) -> tuple[ConversationState, int] | None:
         """The state and its version, locking the row for this transaction where the database can."""
+
+    def start_turn(self, channel: str, user: str, delivery_channel: str, delivery_id: str | None) -> TurnStart:
+        """The dedup check and `load` in one: the stored replies of the delivery, or the (locked) state."""
 
     def save(self, channel: str, user: str, employee_id: str, state: ConversationState, version: int | None) -> None:
         """Store the state; raise ConcurrencyConflict when `version` is no longer current."""

@@ -13,9 +13,9 @@ from typing import Any, Protocol
 
 from sqlalchemy.exc import OperationalError
 
-from bot.conversation.flow import Engine, FileReport, TurnContext, expecting
+from bot.conversation.flow import AddEvidence, Engine, FileReport, TurnContext, expecting
 from bot.conversation.messages import IncomingMessage, Reply, TurnOutcome
-from bot.conversation.state import ConversationState
+from bot.conversation.state import DIRECT_CHANNELS, ConversationState, conversation_key
 from bot.conversation.texts import Texts
 from bot.domain.model import Employee, Organisation, Report
 from bot.ports import Clock, ConcurrencyConflict, Understander, UnitOfWork
@@ -23,7 +23,6 @@ from nlu.result import UnderstandContext, Understanding
 
 logger = logging.getLogger(__name__)
 
-DIRECT_CHANNELS = ("web", "terminal")  # the user id is the employee id (local demo and tests)
 LINKABLE_CHANNELS = ("telegram",)  # strangers can link themselves with a one-time code
 # A link code alone, or after /start: "/start ABCD-2345", "abcd2345" (not any 8-letter word in a sentence).
 _CODE = re.compile(r"^\s*(?:/START\s+)?([A-HJ-NP-Z2-9]{4})-?([A-HJ-NP-Z2-9]{4})\s*$")
@@ -166,41 +165,91 @@ class ChatService:
     def _turn(self, msg: IncomingMessage) -> TurnOutcome:
         with self.uow_factory() as uow:
             now = self.clock.now()
-            if msg.delivery_id is not None:
-                stored = uow.deliveries.response(msg.channel, msg.delivery_id)
-                if stored is not None:
-                    return TurnOutcome(replies_from_json(stored), duplicate=True)
             employee = self.employee_for(uow, msg.channel, msg.user)
             if employee is None:
+                if msg.delivery_id is not None:
+                    stored = uow.deliveries.response(msg.channel, msg.delivery_id)
+                    if stored is not None:
+                        return TurnOutcome(replies_from_json(stored), duplicate=True)
                 return self._stranger(uow, msg, now)
+            key = conversation_key(msg.channel, msg.user)
+            # The dedup check and the conversation (locked on PostgreSQL) in one statement.
+            start = uow.conversations.start_turn(*key, msg.channel, msg.delivery_id)
+            if start.stored is not None:
+                return TurnOutcome(replies_from_json(start.stored), duplicate=True)
             if msg.address:
                 uow.identities.set_address(msg.channel, msg.user, msg.address, now)
-            loaded = uow.conversations.load(msg.channel, msg.user)
+            loaded = start.loaded
             state, version = loaded if loaded else (ConversationState(), None)
-            for intercept in self.interceptors:
+            for intercept in () if self.engine.takes_first(state, msg) else self.interceptors:
                 taken = intercept(uow, msg, employee, state, now)
                 if taken is not None:
                     return self._finish(uow, msg, taken, now)
             understanding = self.understand(msg.text, UnderstandContext(now=now, expecting=expecting(state)))
-            ctx = TurnContext(
-                reporter=employee,
-                now=now,
-                texts=self.texts,
-                tz=self.tz,
-                understand=self.understand,
-                next_reference=lambda: uow.reports.next_reference(now.astimezone(self.tz).year),
-                own_reports=lambda: uow.reports.for_reporter(employee.id),
-                channel=msg.channel,
-                resume_after=timedelta(minutes=self.resume_after_minutes),
-            )
+            ctx = self.context(uow, employee, msg.channel, now)
             turn = self.engine.take_turn(state, msg, understanding, ctx)
             if turn.state is not state:
-                uow.conversations.save(msg.channel, msg.user, employee.id, turn.state, version)
+                uow.conversations.save(*key, employee.id, turn.state, version)
             replies = turn.replies
             for effect in turn.effects:
                 if isinstance(effect, FileReport):
                     replies = (*replies, *(self.on_filed(uow, effect.report, employee, now) or ()))
+                elif isinstance(effect, AddEvidence):
+                    replies = (*replies, *self.add_evidence(uow, effect, employee, msg.channel, now))
             return self._finish(uow, msg, replies, now)
+
+    def add_evidence(
+        self, uow: UnitOfWork, effect: AddEvidence, employee: Employee, channel: str, now: datetime
+    ) -> tuple[Reply, ...]:
+        """Files for a filed report: only the reporter's own report takes them; the addition is audit-logged."""
+        report = uow.reports.get(effect.reference)
+        if report is None or report.reporter_id != employee.id:
+            return (Reply(self.texts("evidence_unknown_report", reference=effect.reference)),)
+        uow.reports.add_evidence(effect.reference, effect.evidence)
+        uow.audit.record(now, employee.id, "evidence_added", effect.reference,
+                         {"count": len(effect.evidence), "channel": channel})
+        return (Reply(self.texts("evidence_added", reference=effect.reference)),)
+
+    def context(self, uow: UnitOfWork, employee: Employee, channel: str, now: datetime) -> TurnContext:
+        """What the engine may consult in a turn of `employee` on `channel`."""
+        return TurnContext(
+            reporter=employee,
+            now=now,
+            texts=self.texts,
+            tz=self.tz,
+            understand=self.understand,
+            next_reference=lambda: uow.reports.next_reference(now.astimezone(self.tz).year),
+            own_reports=lambda: uow.reports.for_reporter(employee.id),
+            channel=channel,
+            resume_after=timedelta(minutes=self.resume_after_minutes),
+            colleague=lambda name: self.org.employee_named(name, besides=employee.id),
+        )
+
+    def open_chat(self, channel: str, user: str) -> tuple[Reply, ...]:
+        """What a chat that opens shows before anyone types: the greeting, or where a report was left.
+
+        A report left on another channel (or a while ago) moves here with it, so the first answer does not
+        hear "Je was bezig met een melding" a second time. Nothing is sent; unknown users get nothing.
+        """
+        with self.uow_factory() as uow:
+            employee = self.employee_for(uow, channel, user)
+            if employee is None:
+                uow.rollback()
+                return ()
+            now = self.clock.now()
+            key = conversation_key(channel, user)
+            loaded = uow.conversations.load(*key)
+            state, version = loaded if loaded else (ConversationState(), None)
+            replies = tuple(self.engine.opening(state, self.context(uow, employee, channel, now)))
+            if not state.in_report:
+                uow.rollback()
+                return replies
+            try:
+                uow.conversations.save(*key, employee.id, state.evolve(channel=channel, last_activity=now), version)
+                uow.commit()
+            except ConcurrencyConflict:  # a turn came first: it says where the report was itself
+                uow.rollback()
+        return replies
 
     @staticmethod
     def _finish(uow: UnitOfWork, msg: IncomingMessage, replies: tuple[Reply, ...], now: datetime) -> TurnOutcome:

@@ -11,8 +11,17 @@ from typing import Any
 
 from bot.conversation.messages import Reply
 from bot.conversation.state import ConversationState
-from bot.domain.model import Report, ReportSummary, format_reference
-from bot.ports import ASKED, SCHEDULED, STOPPED, ActionRecord, CheckIn, ClockState, ConcurrencyConflict
+from bot.domain.model import Evidence, Report, ReportSummary, format_reference
+from bot.ports import (
+    ASKED,
+    SCHEDULED,
+    STOPPED,
+    ActionRecord,
+    CheckIn,
+    ClockState,
+    ConcurrencyConflict,
+    TurnStart,
+)
 from nlu.result import Entities, TimeSpan, UnderstandContext, Understanding
 
 
@@ -234,6 +243,10 @@ class _Reports:
 
         self.s.reports = [replace(r, status=status) if r.reference == reference else r for r in self.s.reports]
 
+    def add_evidence(self, reference: str, evidence: Sequence[Evidence]) -> None:
+        self.s.reports = [dataclasses.replace(r, evidence=(*r.evidence, *evidence)) if r.reference == reference
+                          else r for r in self.s.reports]
+
 
 class _Conversations:
     def __init__(self, s: _Store) -> None:
@@ -241,6 +254,10 @@ class _Conversations:
 
     def load(self, channel: str, user: str) -> tuple[ConversationState, int] | None:
         return self.s.conversations.get((channel, user))
+
+    def start_turn(self, channel: str, user: str, delivery_channel: str, delivery_id: str | None) -> TurnStart:
+        stored = self.s.deliveries.get((delivery_channel, delivery_id)) if delivery_id is not None else None
+        return TurnStart(stored, None if stored is not None else self.load(channel, user))
 
     def save(self, channel: str, user: str, employee_id: str, state: ConversationState, version: int | None) -> None:
         current = self.s.conversations.get((channel, user))

@@ -8,9 +8,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from bot.channels import numbered
-from bot.conversation.flow import TurnContext
 from bot.conversation.messages import IncomingMessage, Reply, TurnOutcome
-from bot.conversation.state import ConversationState
 
 QUIT_WORDS = {"/quit", "/exit", ":q"}
 CHANNEL = "terminal"
@@ -73,22 +71,7 @@ def run_terminal_chat(
 
 def _opening_of(handle: Callable[[IncomingMessage], TurnOutcome], user: str) -> Callable[[], Sequence[Reply]] | None:
     """The opening from the chat service whose bound `handle` we were given (None for any other callable)."""
-    chat: Any = getattr(handle, "__self__", None)
-    if chat is None or not hasattr(chat, "engine") or not hasattr(chat, "uow_factory"):
+    open_chat: Any = getattr(getattr(handle, "__self__", None), "open_chat", None)
+    if open_chat is None:
         return None
-
-    def opening() -> Sequence[Reply]:
-        with chat.uow_factory() as uow:
-            try:
-                employee = chat.employee_for(uow, CHANNEL, user)
-                loaded = uow.conversations.load(CHANNEL, user)
-            finally:
-                uow.rollback()
-        if employee is None:
-            return ()
-        ctx = TurnContext(reporter=employee, now=chat.clock.now(), texts=chat.texts, tz=chat.tz,
-                          understand=chat.understander.understand, next_reference=lambda: "",
-                          own_reports=lambda: (), channel=CHANNEL)
-        return chat.engine.opening(loaded[0] if loaded else ConversationState(), ctx)  # type: ignore[no-any-return]
-
-    return opening
+    return lambda: tuple(open_chat(CHANNEL, user))

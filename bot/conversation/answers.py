@@ -118,3 +118,58 @@ def faq_topic(text: str) -> str | None:
 def tidy_explanation(text: str) -> str:
     """One pair of brackets instead of two in a row: '(stalking) ('volgde me')' → '(stalking, 'volgde me')'."""
     return re.sub(r"\(([^()]*)\)\s*\(([^()]*)\)", r"(\1, \2)", text)
+
+
+# Reporting for someone else: "ik meld dit namens mijn collega Noor", "ik zag dat een klant Noor uitschold".
+_NAME = r"([A-Z][\w'-]+(?:\s+(?:(?:van|de|der|den|el|ten|ter)\s+)*[A-Z][\w'-]+)?)"
+_ON_BEHALF = re.compile(r"\bnamens\b|\bmeld\w*\b[^.?!]*\bvoor\s+(?:mijn|onze|een)\s+collega\b", re.IGNORECASE)
+_WITNESS = re.compile(r"\bik (?:zag|heb gezien|heb zien gebeuren) (?:dat|hoe)\b|\bik was getuige\b|\bals getuige\b",
+                      re.IGNORECASE)
+_ABOUT_ME = re.compile(r"\b(?:me|mij|ik werd|ikzelf)\b", re.IGNORECASE)
+_VICTIM_NAMED = (
+    re.compile(rf"\bnamens\s+(?:(?:mijn|onze)\s+)?(?:collega\s+)?{_NAME}"),
+    re.compile(rf"\b(?:[Cc]ollega|[Tt]eamgenoot)\s+{_NAME}"),
+)
+_VICTIM_WORDS = re.compile(r"^(?:(?:het|dat) (?:was|is|overkwam)\s+)?(?:(?:mijn|onze)\s+)?(?:collega\s+)?",
+                           re.IGNORECASE)
+
+
+def reporter_role_in(text: str) -> str | None:
+    """'on_behalf' or 'witness' when the story is told for someone else; None when it happened to the reporter."""
+    if _ON_BEHALF.search(text):
+        return "on_behalf"
+    if _WITNESS.search(text) and not _ABOUT_ME.search(text):
+        return "witness"
+    return None
+
+
+def victim_named_in(text: str) -> str | None:
+    """The name of the colleague it happened to, as written ('Noor', 'Noor Bakker'); None when none is named."""
+    for pattern in _VICTIM_NAMED:
+        found = pattern.search(text)
+        if found:
+            return found.group(1)
+    return None
+
+
+def victim_in_answer(text: str) -> str:
+    """Who it happened to, from an answer to 'Wie is het overkomen?': the name when one is named, else the words."""
+    named = victim_named_in(text)
+    if named:
+        return named
+    return _VICTIM_WORDS.sub("", without_markup(text).strip(" .!")).strip() or without_markup(text)
+
+
+# Evidence for a report filed before: "bewijs toevoegen aan MLD-2026-00042" (also as a photo's caption).
+_EVIDENCE_REQUEST = re.compile(
+    r"^\s*(?:bewijs|een foto|foto'?s?|screenshots?|bestand(?:en)?)\s+(?:toevoegen|sturen|erbij doen)\s+"
+    r"(?:aan|bij|voor)\s+(?:melding\s+)?(MLD-\d{4}-\d{5})\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+EVIDENCE_DONE = {"klaar", "dat was het", "dat is alles", "niets meer", "niks meer", "nee", "nee dank je", "stop"}
+
+
+def evidence_request(text: str) -> str | None:
+    """The reference in 'bewijs toevoegen aan MLD-2026-00042' (the whole message), else None."""
+    found = _EVIDENCE_REQUEST.match(text)
+    return found.group(1).upper() if found else None

@@ -9,30 +9,37 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from bot.conversation.answers import (
+    EVIDENCE_DONE,
     OFFICE_WORDS,
     command_of,
+    evidence_request,
     faq_topic,
     has_words,
     is_label,
     match_many,
     normalise,
     place_in,
+    reporter_role_in,
     tidy_explanation,
+    victim_in_answer,
+    victim_named_in,
     without_markup,
     words,
 )
 from bot.conversation.messages import IncomingMessage, Reply
 from bot.conversation.state import IDLE, ConversationState
 from bot.conversation.texts import Texts
+from bot.conversation.when import Occurrence, meant_instant, when_text
 from bot.domain.model import (
     Employee,
     Evidence,
     Report,
+    ReporterRole,
     ReportSummary,
     is_severe,
     severity_for,
 )
-from nlu.result import PRIMARY_FORMS, UnderstandContext, Understanding
+from nlu.result import PRIMARY_FORMS, TimeSpan, UnderstandContext, Understanding
 
 # Steps of the flow.
 DESCRIBE = "describe"
@@ -49,8 +56,10 @@ ABCD_STEP = "abcd"
 CONFIRM = "confirm"
 EDIT_FIELD = "edit_field"
 CONFIRM_STOP = "confirm_stop"
+VICTIM = "victim"  # who it happened to, when the reporter reports for someone else or saw it
+TELL_VICTIM = "tell_victim"  # may that colleague hear of it (and get the aftercare check-ins)?
 
-SLOTS = (WHEN, WHERE, INJURY, WITNESSES, WITNESSES_WHO, FEELING, WANTS)
+SLOTS = (VICTIM, WHEN, WHERE, INJURY, WITNESSES, WITNESSES_WHO, FEELING, WANTS, TELL_VICTIM)
 EDIT_FIELDS = ("description", WHEN, WHERE, INJURY, WITNESSES, FEELING, WANTS, CLASSIFICATION)
 LOCATION_KEYS = ("balie", "telefoon", "veldbezoek", "online", "openbare_ruimte", "anders")
 WANT_KEYS = ("manager_contact", "aangifte_help", "aftercare")
@@ -73,6 +82,8 @@ EXPECTING = {
     CONFIRM: "choice",
     EDIT_FIELD: "choice",
     CONFIRM_STOP: "yes_no",
+    VICTIM: "witnesses",
+    TELL_VICTIM: "yes_no",
 }
 
 # Channels whose client shows several-choice questions as toggle chips with a done button (the web page).
@@ -101,7 +112,15 @@ class FileReport:
     report: Report
 
 
-Effect = FileReport
+@dataclass(frozen=True, slots=True)
+class AddEvidence:
+    """Effect: add these files to a filed report of the reporter's own ('bewijs toevoegen aan MLD-…')."""
+
+    reference: str
+    evidence: tuple[Evidence, ...]
+
+
+Effect = FileReport | AddEvidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +136,8 @@ class TurnContext:
     own_reports: Callable[[], Sequence[ReportSummary]]
     channel: str = ""
     resume_after: timedelta = timedelta(minutes=30)
+    # A colleague of the reporter by name ('Noor', 'Noor Bakker'), from the organisation file; None if not one.
+    colleague: Callable[[str], Employee | None] = lambda _name: None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +193,10 @@ class Engine:
         turn = self._turn(state, msg, understanding, ctx)
         if turn.state is state:
             return turn  # nothing changed (a stale button, unsupported content): nothing to remember either
-        return Turn(with_transcript(state, turn, msg, self.shown_choices(state, ctx)), turn.replies, turn.effects)
+        files = [ctx.texts("evidence_sent_line", name=a.original_name or ctx.texts("evidence_default_name"))
+                 for a in msg.attachments if a.path]
+        return Turn(with_transcript(state, turn, msg, self.shown_choices(state, ctx), files), turn.replies,
+                    turn.effects)
 
     def _turn(
         self, state: ConversationState, msg: IncomingMessage, understanding: Understanding, ctx: TurnContext
@@ -184,19 +208,22 @@ class Engine:
             return Turn(state, (Reply(t("stale_button")), *self.question(state, ctx)))
 
         prefix: list[Reply] = []
-        resuming = (
-            state.in_report
-            and state.last_activity is not None
-            and ctx.now - state.last_activity >= ctx.resume_after
-        )
-        state = state.evolve(last_activity=ctx.now)
+        paused = state.last_activity is not None and ctx.now - state.last_activity >= ctx.resume_after
+        resuming = (state.in_report and paused) or moved_here(state, ctx)
         if resuming:
-            prefix.append(Reply(t("resume")))
-
-        if msg.attachments:
-            return self._evidence(state, msg, ctx, prefix)
+            prefix.append(self.resume(state, ctx))
+        # Files for a filed report are taken until something else is said (or after a pause).
+        waiting = None if state.in_report or paused else state.evidence_for
+        state = state.evolve(last_activity=ctx.now, channel=ctx.channel or state.channel, evidence_for=None)
 
         text = msg.text.strip()
+        requested = evidence_request(text) if msg.in_reply_to is None else None
+        if requested is not None:
+            return self._evidence_request(state, requested, msg, ctx, prefix)
+        if msg.attachments:
+            return self._evidence(state, msg, ctx, prefix, waiting)
+        if waiting is not None and normalise(text) in EVIDENCE_DONE:
+            return Turn(state, (*prefix, Reply(t("evidence_done", reference=waiting))))
         # A button, or an offered label typed in full, answers the question; commands come second.
         answers_prompt = msg.in_reply_to is not None or is_label(text, self.shown_choices(state, ctx))
         command = command_of(text) if text and not answers_prompt else None
@@ -223,6 +250,14 @@ class Engine:
         turn = handler(state, text, understanding, ctx)
         return Turn(turn.state, (*prefix, *turn.replies), turn.effects)
 
+    @staticmethod
+    def takes_first(state: ConversationState, msg: IncomingMessage) -> bool:
+        """Messages that belong to the conversation before any interceptor sees them: evidence for a report."""
+        if msg.in_reply_to is not None:
+            return False
+        return evidence_request(msg.text.strip()) is not None or (
+            bool(msg.attachments) and state.evidence_for is not None and not state.in_report)
+
     def conversation_so_far(self, state: ConversationState, ctx: TurnContext) -> list[dict[str, Any]]:
         """What a reopened chat shows, without taking a turn: what was said, else the current question or a greeting.
 
@@ -236,8 +271,15 @@ class Engine:
     def opening(self, state: ConversationState, ctx: TurnContext) -> list[Reply]:
         """What a chat that opens shows before anyone types: the greeting, or where a report was left."""
         if state.in_report:
-            return [Reply(ctx.texts("resume")), *self.question(state, ctx)]
+            return [self.resume(state, ctx), *self.question(state, ctx)]
         return [Reply(ctx.texts("opening", name=first_name(ctx.reporter.name))), Reply(ctx.texts("idle_prompt"))]
+
+    def resume(self, state: ConversationState, ctx: TurnContext) -> Reply:
+        """'Je was bezig met een melding…', saying where when the report was started on another channel."""
+        where = ctx.texts.labels("channel_where").get(str(state.channel))
+        if moved_here(state, ctx) and where:
+            return Reply(ctx.texts("resume_elsewhere", where=where))
+        return Reply(ctx.texts("resume"))
 
     def _handlers(self) -> dict[str, Callable[[ConversationState, str, Understanding, TurnContext], Turn]]:
         return {
@@ -256,6 +298,8 @@ class Engine:
             CONFIRM: self.on_confirm,
             EDIT_FIELD: self.on_edit_field,
             CONFIRM_STOP: self.on_confirm_stop,
+            VICTIM: self.on_victim,
+            TELL_VICTIM: self.on_tell_victim,
         }
 
     # -- questions -------------------------------------------------------------------------
@@ -290,6 +334,10 @@ class Engine:
             return tuple(t.label("edit_fields", k) for k in EDIT_FIELDS)
         if step == CONFIRM_STOP:
             return (t.choice("stop_yes"), t.choice("stop_no"))
+        if step == VICTIM:
+            return (t.choice("dont_know"),)
+        if step == TELL_VICTIM:
+            return (t.choice("tell_victim_yes"), t.choice("tell_victim_no"))
         return ()
 
     def shown_choices(self, state: ConversationState, ctx: TurnContext) -> tuple[str, ...]:
@@ -305,6 +353,8 @@ class Engine:
             return f"{prefix}_classification_unknown"
         if step in MULTI_STEPS and ctx.channel in TOGGLE_CHANNELS:
             return f"{prefix}_{step}_toggle"
+        if prefix == "ask" and for_someone_else(state.draft) and f"ask_{step}_other" in ctx.texts:
+            return f"ask_{step}_other"  # 'Is er iemand gewond geraakt…' instead of 'Ben je gewond geraakt…'
         return f"{prefix}_{step}"
 
     def question(self, state: ConversationState, ctx: TurnContext) -> list[Reply]:
@@ -324,6 +374,11 @@ class Engine:
             return [Reply(t("ask_classification", explanation=self.explanation(state.draft, t)), choices, pid)]
         if step == CONFIRM:
             return [Reply(self.summary(state.draft, ctx)), Reply(t("ask_confirm"), choices, pid)]
+        if step == VICTIM and state.draft.get("victim_name"):
+            return [Reply(t("ask_victim_unknown", name=state.draft["victim_name"]), choices, pid)]
+        if step == TELL_VICTIM:
+            name = str(state.draft.get("victim_name") or "")
+            return [Reply(t("ask_tell_victim", name=name, first=first_name(name)), choices, pid)]
         return [Reply(t(self._question_key(state, ctx, "ask")), choices, pid)]
 
     def ask(self, state: ConversationState, step: str, ctx: TurnContext, *, record: bool = True) -> Turn:
@@ -371,6 +426,10 @@ class Engine:
         for slot in SLOTS:
             if slot == WITNESSES_WHO and draft.get("witnesses") != "ja":
                 continue  # only when there were witnesses and nobody said who
+            if slot in (VICTIM, TELL_VICTIM) and not for_someone_else(draft):
+                continue  # it happened to the reporter
+            if slot == TELL_VICTIM and not draft.get("victim_id"):
+                continue  # only a colleague from the organisation file can be told
             if slot not in answered:
                 return slot
         if CLASSIFICATION not in answered:
@@ -419,7 +478,7 @@ class Engine:
             new = state.evolve(draft={**state.draft, "description": description}, reasked=True)
             return Turn(new, (Reply(ctx.texts(key)),))
         draft = {**state.draft, "description": description}
-        draft = self.apply_understanding(draft, understood)
+        draft = with_victim(self.apply_understanding(draft, understood), description, ctx)
         if behaviour < MIN_BEHAVIOUR_WORDS:
             draft["form_unsure"] = True
         return self.ask(state.evolve(draft=draft), DESCRIBE_MORE, ctx)
@@ -434,6 +493,7 @@ class Engine:
         draft = self.apply_understanding(
             {**state.draft, "description": description}, self.understand_description(description, ctx)
         )
+        draft = with_victim(draft, description, ctx)
         new = state.evolve(draft=draft, prompt_seq=state.prompt_seq + 1)
         return Turn(new, (Reply(t("added_more"), self.choices_for(DESCRIBE_MORE, new, t), new.prompt_id),))
 
@@ -442,18 +502,9 @@ class Engine:
             return self.answer(state, WHEN, {"occurred_text": None}, ctx, skipped=True)
         span = u.entities.when
         if span is not None and span.confidence >= 0.5:
-            return self.answer(
-                state,
-                WHEN,
-                {
-                    "occurred_text": text,
-                    "occurred_start": span.start.isoformat(),
-                    "occurred_end": span.end.isoformat(),
-                },
-                ctx,
-            )
+            return self.answer(state, WHEN, {**time_values(span), "occurred_text": text}, ctx)
         clean = without_markup(text)
-        fallback = {"occurred_text": clean or None, "occurred_start": None, "occurred_end": None}
+        fallback = {"occurred_text": clean or None, "occurred_start": None, "occurred_end": None, "occurred_at": None}
         return self.unclear(state, WHEN, fallback, ctx, words=clean)
 
     def on_where(self, state: ConversationState, text: str, u: Understanding, ctx: TurnContext) -> Turn:
@@ -520,6 +571,28 @@ class Engine:
         if has_words(clean) and normalise(clean) not in _BARE_YES and u.intent not in ("yes", "no"):
             return self.answer(state, WITNESSES_WHO, {"witnesses": clean}, ctx)
         return self.unclear(state, WITNESSES_WHO, {}, ctx, words=clean)
+
+    def on_victim(self, state: ConversationState, text: str, u: Understanding, ctx: TurnContext) -> Turn:
+        """Who it happened to: a colleague from the organisation file, else the words as they are (asked once)."""
+        if is_skip(text, u) or match_choice(text, self.choices_for(VICTIM, state, ctx.texts)) == 0:
+            return self.answer(state, VICTIM, {}, ctx, skipped=True)  # a name said before stays, as words
+        clean = without_markup(text)
+        if not has_words(clean) or normalise(clean) in _BARE_YES or u.intent in ("yes", "no"):
+            return self.unclear(state, VICTIM, {}, ctx, words=clean)
+        name = victim_in_answer(clean)
+        colleague = ctx.colleague(name)
+        if colleague is not None:
+            return self.answer(state, VICTIM, {"victim_id": colleague.id, "victim_name": colleague.name}, ctx)
+        return self.answer(state, VICTIM, {"victim_id": None, "victim_name": name}, ctx)
+
+    def on_tell_victim(self, state: ConversationState, text: str, u: Understanding, ctx: TurnContext) -> Turn:
+        """The reporter's consent that the colleague hears of the report; without a clear yes, nobody is told."""
+        idx = match_choice(text, self.choices_for(TELL_VICTIM, state, ctx.texts))
+        if idx is None and u.intent in ("yes", "no"):
+            idx = 0 if u.intent == "yes" else 1
+        if idx is None:
+            return self.unclear(state, TELL_VICTIM, {"victim_told": False}, ctx)
+        return self.answer(state, TELL_VICTIM, {"victim_told": idx == 0}, ctx)
 
     def on_feeling(self, state: ConversationState, text: str, u: Understanding, ctx: TurnContext) -> Turn:
         if is_skip(text, u):
@@ -683,10 +756,38 @@ class Engine:
             lines.extend(t("my_reports_action", action=a) for a in r.actions)
         return Reply("\n".join(lines))
 
+    def _evidence_request(
+        self, state: ConversationState, reference: str, msg: IncomingMessage, ctx: TurnContext,
+        prefix: Sequence[Reply],
+    ) -> Turn:
+        """'bewijs toevoegen aan MLD-…': the next files (or those sent with it) go to that report of one's own."""
+        t = ctx.texts
+        if state.in_report:
+            return Turn(state, (*prefix, Reply(t("evidence_later_busy", reference=reference)),
+                                *self.question(state, ctx)))
+        if reference not in {r.reference for r in ctx.own_reports()}:
+            return Turn(state, (*prefix, Reply(t("evidence_unknown_report", reference=reference))))
+        waiting = state.evolve(evidence_for=reference)
+        if msg.attachments:
+            return self._add_evidence(waiting, msg, ctx, prefix)
+        return Turn(waiting, (*prefix, Reply(t("evidence_send_now", reference=reference))))
+
+    def _add_evidence(
+        self, waiting: ConversationState, msg: IncomingMessage, ctx: TurnContext, prefix: Sequence[Reply]
+    ) -> Turn:
+        """The files go to the report `waiting.evidence_for`; a file the channel could not keep is asked again."""
+        items = evidence_of(msg)
+        if not items:
+            return Turn(waiting, (*prefix, Reply(ctx.texts("evidence_not_kept"))))
+        return Turn(waiting, tuple(prefix), (AddEvidence(str(waiting.evidence_for), items),))
+
     def _evidence(
-        self, state: ConversationState, msg: IncomingMessage, ctx: TurnContext, prefix: Sequence[Reply]
+        self, state: ConversationState, msg: IncomingMessage, ctx: TurnContext, prefix: Sequence[Reply],
+        waiting: str | None = None,
     ) -> Turn:
         t = ctx.texts
+        if not state.in_report and waiting is not None:
+            return self._add_evidence(state.evolve(evidence_for=waiting), msg, ctx, prefix)
         if not state.in_report or state.step == CONFIRM_STOP:
             return Turn(state, (*prefix, Reply(t("evidence_no_report"))))
         items = list(state.draft.get("evidence", []))
@@ -752,11 +853,7 @@ class Engine:
         if not fill_slots:
             return draft
         if WHEN not in answered and ent.when is not None and ent.when.confidence >= 0.6:
-            draft.update(
-                occurred_text=ent.when.text,
-                occurred_start=ent.when.start.isoformat(),
-                occurred_end=ent.when.end.isoformat(),
-            )
+            draft.update(time_values(ent.when))
             answered.add(WHEN)
         place = place_in(str(draft.get("description") or ""))
         if place is not None and not draft.get("place"):
@@ -783,7 +880,10 @@ class Engine:
         report = build_report(state.draft, ctx)
         lines = [t("filed", reference=report.reference)]
         lines.append(t("next_steps_severe") if report.severe else t("next_steps_normal"))
-        lines.append(t("next_steps_aftercare"))
+        if report.reporter_role == ReporterRole.WITNESS:
+            lines.append(t("next_steps_aftercare_witness"))
+        elif report.reporter_role == ReporterRole.SELF:  # for a colleague: they get the check-ins, if told
+            lines.append(t("next_steps_aftercare"))
         if report.suicide_threat or "dreigen_zelfdoding" in report.forms:
             lines.append(t("next_steps_113"))
         if report.doxing or "online_doxing" in report.forms:
@@ -815,11 +915,7 @@ class Engine:
             return unknown if v in (None, "", []) else str(v)
 
         unclear: dict[str, str] = draft.get("unclear") or {}
-        when = draft.get("occurred_text")
-        if draft.get("occurred_start"):
-            start = datetime.fromisoformat(draft["occurred_start"]).astimezone(ctx.tz)
-            end = datetime.fromisoformat(draft["occurred_end"]).astimezone(ctx.tz)
-            when = f"{when} ({start:%d-%m-%Y %H:%M}–{end:%H:%M})"
+        when = when_text(occurrence(draft), ctx.tz, t) or draft.get("occurred_text")
         where = where_text(draft, t)
         injury = harm_text(draft.get("injury"), draft.get("damage"), t)
         witnesses = draft.get("witnesses")
@@ -845,6 +941,7 @@ class Engine:
         lines = [
             t("summary_header"),
             t("summary_description", value=val(draft.get("description"))),
+            *self.summary_people(draft, ctx),
             t("summary_when", value=val(when)),
             t("summary_where", value=val(where)),
             t("summary_injury", value=val(injury)),
@@ -856,7 +953,69 @@ class Engine:
         return "\n".join(lines)
 
 
+    @staticmethod
+    def summary_people(draft: dict[str, Any], ctx: TurnContext) -> list[str]:
+        """Who it happened to, the reporter's part, and whether that colleague hears of it (none when it was you)."""
+        if not for_someone_else(draft):
+            return []
+        t = ctx.texts
+        victim = draft.get("victim_name")
+        if VICTIM in (draft.get("unclear") or {}):
+            victim = t("unclear_value", value=draft["unclear"][VICTIM])
+        lines = [t("summary_victim", value=victim or t("unknown_value")),
+                 t("summary_role", value=t.label("reporter_roles", str(draft["reporter_role"])))]
+        if draft.get("victim_id") and TELL_VICTIM in draft.get("_answered", []):
+            told = t("tell_victim_summary_yes") if draft.get("victim_told") else t("tell_victim_summary_no")
+            lines.append(t("summary_tell_victim", name=first_name(str(victim)), value=told))
+        return lines
+
+
 # -- helpers (pure) --------------------------------------------------------------------------
+
+
+def evidence_of(msg: IncomingMessage) -> tuple[Evidence, ...]:
+    """The files (or a location) a channel stored for this message, as evidence of a report; a file the channel
+    did not keep (no path) is none."""
+    return tuple(
+        Evidence(kind=a.kind, path=a.path, mime_type=a.mime_type, size=a.size, latitude=a.latitude,
+                 longitude=a.longitude, original_name=a.original_name)
+        for a in msg.attachments
+        if a.path is not None or a.latitude is not None
+    )
+
+
+def accepts_evidence(state: ConversationState, now: datetime, resume_after: timedelta) -> bool:
+    """Whether a file sent now becomes evidence: of the report going on, or of a filed one asked for just now."""
+    if state.in_report:
+        return state.step != CONFIRM_STOP
+    fresh = state.last_activity is not None and now - state.last_activity < resume_after
+    return state.evidence_for is not None and fresh
+
+
+def for_someone_else(draft: dict[str, Any]) -> bool:
+    """The reporter reports for a colleague or as a witness: it did not (only) happen to them."""
+    return draft.get("reporter_role") in (ReporterRole.ON_BEHALF, ReporterRole.WITNESS)
+
+
+def with_victim(draft: dict[str, Any], description: str, ctx: TurnContext) -> dict[str, Any]:
+    """The reporter's part and who it happened to, from the story ('namens mijn collega Noor', 'ik zag dat…')."""
+    role = reporter_role_in(description)
+    if role is None or VICTIM in draft.get("_answered", []):
+        return draft
+    draft = {**draft, "reporter_role": role}
+    named = victim_named_in(description)
+    colleague = ctx.colleague(named) if named else None
+    if colleague is not None:
+        draft.update(victim_id=colleague.id, victim_name=colleague.name)
+        draft["_answered"] = sorted({*draft.get("_answered", []), VICTIM})
+    elif named:
+        draft.update(victim_id=None, victim_name=named)  # not in the organisation file: asked once more
+    return draft
+
+
+def moved_here(state: ConversationState, ctx: TurnContext) -> bool:
+    """A report in progress that was last worked on in another channel (the same conversation everywhere)."""
+    return state.in_report and bool(ctx.channel) and state.channel not in (None, ctx.channel)
 
 
 def first_name(name: str) -> str:
@@ -989,6 +1148,7 @@ def build_report(draft: dict[str, Any], ctx: TurnContext) -> Report:
         occurred_text=marked(WHEN, draft.get("occurred_text")),
         occurred_start=when("occurred_start"),
         occurred_end=when("occurred_end"),
+        occurred_at=when("occurred_at"),
         location_type=draft.get("location_type"),
         location_text=marked(WHERE, location_text),
         injury=draft.get("injury"),
@@ -1002,7 +1162,33 @@ def build_report(draft: dict[str, Any], ctx: TurnContext) -> Report:
         suicide_threat=bool(draft.get("suicide_threat")),
         doxing=bool(draft.get("doxing")),
         evidence=tuple(Evidence(**e) for e in draft.get("evidence", [])),
+        reporter_role=ReporterRole(draft.get("reporter_role") or ReporterRole.SELF),
+        victim_id=draft.get("victim_id"),
+        victim_name=marked(VICTIM, draft.get("victim_name")),
+        victim_told=bool(draft.get("victim_told")) and bool(draft.get("victim_id")),
     )
+
+
+def time_values(span: TimeSpan) -> dict[str, Any]:
+    """The draft's time fields from a resolved time phrase: its words, the interval and the moment meant."""
+    at = meant_instant(span.start, span.end)
+    return {
+        "occurred_text": span.text,
+        "occurred_start": span.start.isoformat(),
+        "occurred_end": span.end.isoformat(),
+        "occurred_at": at.isoformat() if at else None,
+    }
+
+
+def occurrence(draft: dict[str, Any]) -> Occurrence:
+    """When it happened, as the draft holds it."""
+
+    def moment(key: str) -> datetime | None:
+        value = draft.get(key)
+        return datetime.fromisoformat(value) if value else None
+
+    return Occurrence(moment("occurred_start"), moment("occurred_end"), moment("occurred_at"),
+                      draft.get("occurred_text"))
 
 
 def form_unsure(draft: dict[str, Any]) -> bool:
@@ -1076,20 +1262,24 @@ def harm_text(injury: str | None, damage: str | None, t: Texts) -> str | None:
 
 
 def with_transcript(
-    before: ConversationState, turn: Turn, msg: IncomingMessage, choices: Sequence[str]
+    before: ConversationState, turn: Turn, msg: IncomingMessage, choices: Sequence[str],
+    files: Sequence[str] = (),
 ) -> ConversationState:
-    """The new state with this exchange remembered; a stopped or filed report keeps only the closing words."""
+    """The new state with this exchange remembered; a stopped or filed report keeps only the closing words.
+
+    `files` are the lines that stand for the files sent with the message ('Bijlage: foto.jpg').
+    """
     said = msg.text.strip()
     if msg.in_reply_to is not None and said.isdigit() and 0 < int(said) <= len(choices):
         said = choices[int(said) - 1]  # a pressed button, shown by its label
     bot = [{"who": "bot", "text": r.text, "choices": list(r.choices), "prompt_id": r.prompt_id}
            for r in turn.replies]
-    ended = bool(turn.effects) or (before.in_report and not turn.state.in_report)
+    ended = any(isinstance(e, FileReport) for e in turn.effects) or (before.in_report and not turn.state.in_report)
     started = not before.in_report and turn.state.in_report
     if ended:
         entries: list[dict[str, Any]] = bot  # nothing of the report stays here: it is filed, or nothing is kept
     else:
         kept = [] if started else list(before.transcript)
-        mine = [{"who": "me", "text": said}] if said else []
+        mine = [{"who": "me", "text": line} for line in (*files, *([said] if said else []))]
         entries = [*kept, *mine, *bot]
     return turn.state.evolve(transcript=tuple(entries[-TRANSCRIPT_LIMIT:]))

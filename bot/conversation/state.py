@@ -7,6 +7,15 @@ from datetime import datetime
 from typing import Any
 
 IDLE = "idle"
+# Channels where the user id is the employee id. They share one conversation per employee, so that a report
+# started in the browser goes on in the terminal and the other way round. The shared conversation is kept
+# under the first channel's key, where it was kept before the terminal joined it (existing rows keep working).
+DIRECT_CHANNELS = ("web", "terminal")
+
+
+def conversation_key(channel: str, user: str) -> tuple[str, str]:
+    """Where a user's conversation is kept: one per employee on the direct channels, else one per chat account."""
+    return (DIRECT_CHANNELS[0], user) if channel in DIRECT_CHANNELS else (channel, user)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +31,8 @@ class ConversationState:
     prompt_seq: int = 0
     questions: int = 0  # distinct bot questions asked for the current report
     last_activity: datetime | None = None
+    channel: str | None = None  # where the last turn came from; a report goes on where the reporter is now
+    evidence_for: str | None = None  # a filed report of one's own that the next files are added to
     # What was said in this conversation (for a web page reloaded mid-report): {"who", "text", ...} entries.
     transcript: tuple[dict[str, Any], ...] = ()
 
@@ -47,6 +58,8 @@ class ConversationState:
             "prompt_seq": self.prompt_seq,
             "questions": self.questions,
             "last_activity": self.last_activity.isoformat() if self.last_activity else None,
+            "channel": self.channel,
+            "evidence_for": self.evidence_for,
             "transcript": list(self.transcript),
         }
 
@@ -65,5 +78,7 @@ class ConversationState:
             prompt_seq=int(data.get("prompt_seq", 0)),
             questions=int(data.get("questions", 0)),
             last_activity=datetime.fromisoformat(last) if last else None,
+            channel=data.get("channel"),
+            evidence_for=data.get("evidence_for"),
             transcript=tuple(dict(e) for e in data.get("transcript") or ()),
         )

@@ -27,5 +27,8 @@ class Texts:
     def labels(self, group: str) -> Mapping[str, str]:
         return self._labels[group]
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._texts
+
     def keys(self) -> set[str]:
         return set(self._texts)

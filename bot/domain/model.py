@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 REPORT_STATUSES = ("ingediend", "in_behandeling", "afgerond")
 WANTS = ("manager_contact", "aangifte_help", "aftercare")
+
+
+class ReporterRole(StrEnum):
+    """How the reporter was involved: it happened to them, they report for a colleague, or they saw it."""
+
+    SELF = "self"
+    ON_BEHALF = "on_behalf"
+    WITNESS = "witness"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +75,20 @@ class Organisation:
     def team(self, team_id: str | None) -> Team | None:
         return next((t for t in self.teams if t.id == team_id), None)
 
+    def employee_named(self, name: str, *, besides: str | None = None) -> Employee | None:
+        """The one person with this full name, or else this first name ('Noor'); None when none or several."""
+        wanted = " ".join(name.split()).casefold()
+        if not wanted:
+            return None
+        people = [e for e in self.employees if e.id != besides]
+        for matches in (
+            [e for e in people if " ".join(e.name.split()).casefold() == wanted],
+            [e for e in people if e.name.split()[:1] and e.name.split()[0].casefold() == wanted],
+        ):
+            if matches:
+                return matches[0] if len(matches) == 1 else None
+        return None
+
     def manager_of(self, employee_id: str) -> Employee | None:
         emp = self.employee(employee_id)
         team = self.team(emp.team_id) if emp else None
@@ -107,6 +130,7 @@ class Report:
     occurred_text: str | None = None
     occurred_start: datetime | None = None
     occurred_end: datetime | None = None
+    occurred_at: datetime | None = None  # the moment the reporter named ('om 14:00'), inside start–end
     location_type: str | None = None
     location_text: str | None = None
     injury: str | None = None
@@ -121,6 +145,12 @@ class Report:
     doxing: bool = False
     evidence: tuple[Evidence, ...] = ()
     status: str = "ingediend"
+    # Who it happened to, when that is not the reporter: a colleague from the organisation file (victim_id)
+    # or only words (victim_name); victim_told: the reporter agreed that the colleague hears of it.
+    reporter_role: str = ReporterRole.SELF  # a ReporterRole value
+    victim_id: str | None = None
+    victim_name: str | None = None
+    victim_told: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Index, String, Text, delete, func, select, update
+from sqlalchemy import Index, String, Text, bindparam, delete, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.storage.orm import Base
@@ -67,6 +67,12 @@ class AuthFailureRow(Base):
     address: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime]
+
+
+_sessions = WebSessionRow.__table__.c
+# Every request with a session cookie runs this: built once, a Core statement (no ORM object is needed).
+_FIND_SESSION = select(_sessions.employee_id, _sessions.via, _sessions.created_at, _sessions.last_seen_at).where(
+    _sessions.id_hash == bindparam("id_hash", type_=_sessions.id_hash.type), _sessions.revoked_at.is_(None))
 
 
 class LinkOutcome(StrEnum):
@@ -132,8 +138,8 @@ class SqlAuthStore:
         return sid
 
     def find_session(self, sid: str) -> SessionInfo | None:
-        row = self.session.get(WebSessionRow, token_hash(sid))
-        if row is None or row.revoked_at is not None:
+        row = self.session.connection().execute(_FIND_SESSION, {"id_hash": token_hash(sid)}).first()
+        if row is None:
             return None
         return SessionInfo(row.employee_id, row.via, row.created_at, row.last_seen_at)
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +15,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 logger = logging.getLogger(__name__)
@@ -20,18 +24,120 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _MIGRATION_LOCK = 7305_0001  # pg_advisory_lock key: only one process migrates at a time
 
 
+READ_ONLY = "meldbot_read_only"  # execution option: a read-only transaction (SQLite: no write lock)
+WRITE_LOCK_TIMEOUT = 30.0  # seconds a write transaction waits for the writer, like SQLite's busy timeout
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url`; SQLite files get WAL, a busy timeout and BEGIN IMMEDIATE transactions."""
+    """An engine for `url`; SQLite files get WAL, a busy timeout and one writer at a time (see _WriterLock)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
-        _tune_sqlite(engine)
+        writer = _WriterLock()
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30,
+                                                  "factory": writer.connection_class()}, **kwargs)
+        _tune_sqlite(engine, writer)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _ping_idle_connections(engine)
+    return engine
 
 
-def _tune_sqlite(engine: Engine) -> None:
+PING_AFTER_IDLE = 5.0  # seconds a pooled connection may rest before it is tested on checkout
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Test a pooled connection on checkout only when it rested a while (it may have been closed by a
+    database restart or a network device since); a connection in steady use is not pinged on every
+    request, which would cost a round trip each time (what pool_pre_ping does)."""
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def on_connect_or_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        rested = time.monotonic() - record.info.get("checked_in", 0.0)
+        if rested < PING_AFTER_IDLE:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            # The pool throws this connection away and tries another (a fresh one if need be).
+            raise DisconnectionError("connection lost while it rested in the pool") from exc
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine (and pool) for work that only reads: on SQLite it neither takes nor waits for the
+    write lock (WAL readers see the last commit); on PostgreSQL it runs without BEGIN and ROLLBACK (each
+    statement sees the last commit), which saves two round trips for a lookup of one row."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(**{READ_ONLY: True})
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+class _WriterLock:
+    """SQLite allows one writer at a time. Threads of this process queue here for it, in the order they come,
+    instead of polling SQLite's lock (its busy handler sleeps up to 100 ms between tries, so a waiting
+    turn could sleep long after the lock came free). Other processes still meet SQLite's busy timeout.
+
+    The lock is taken before BEGIN IMMEDIATE and given back after COMMIT or ROLLBACK has finished (or when
+    the connection closes), by the connection class below.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+
+    def acquire(self) -> None:
+        if not self.lock.acquire(timeout=WRITE_LOCK_TIMEOUT):
+            raise sqlite3.OperationalError("database is locked (waited for the writer)")
+
+    def connection_class(self) -> type[sqlite3.Connection]:
+        writer = self
+
+        class WriterConnection(sqlite3.Connection):
+            """A connection that holds this process's write lock from BEGIN IMMEDIATE to its end."""
+
+            holds_lock = False
+
+            def begin_write(self) -> None:
+                writer.acquire()
+                self.holds_lock = True
+                try:
+                    self.execute("BEGIN IMMEDIATE")
+                except BaseException:
+                    self._release()
+                    raise
+
+            def _release(self) -> None:
+                if self.holds_lock:
+                    self.holds_lock = False
+                    writer.lock.release()
+
+            def commit(self) -> None:
+                try:
+                    super().commit()
+                finally:
+                    if self.in_transaction is False:
+                        self._release()
+
+            def rollback(self) -> None:
+                try:
+                    super().rollback()
+                finally:
+                    self._release()
+
+            def close(self) -> None:
+                try:
+                    super().close()
+                finally:
+                    self._release()
+
+        return WriterConnection
+
+
+def _tune_sqlite(engine: Engine, writer: _WriterLock) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy emit BEGIN itself (see on_begin), so that writes serialise.
@@ -46,7 +152,17 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+            return
+        dbapi_conn = conn.connection.dbapi_connection
+        if isinstance(dbapi_conn, sqlite3.Connection) and hasattr(dbapi_conn, "begin_write"):
+            try:
+                dbapi_conn.begin_write()
+            except sqlite3.OperationalError as exc:
+                raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -7,7 +7,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Index, Integer, String, Text, UniqueConstraint, and_, func, or_, select, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.ports import ASKED, EXPIRED, SCHEDULED, STOPPED, ActionRecord, CheckIn, ClockState, FollowUpStore
@@ -115,28 +130,50 @@ class ClaimedMessage:
     token: str
 
 
+# Statements of the filing turn and of every idle turn, built once (Core: no ORM objects are needed).
+_clocks, _checkins, _reports = ClockRow.__table__, CheckInRow.__table__, ReportRow.__table__
+_INSERT_CLOCK = insert(_clocks)
+_INSERT_CHECKIN = insert(_checkins)
+_FILED = select(_reports.c.team_id, _reports.c.created_at).where(
+    _reports.c.reference == bindparam("p_reference", type_=_reports.c.reference.type))
+_due = bindparam("p_due_at", type_=_reports.c.next_due_at.type)
+_EARLIER_NEXT_DUE = (update(_reports)
+                     .where(_reports.c.reference == bindparam("p_reference", type_=_reports.c.reference.type),
+                            or_(_reports.c.next_due_at.is_(None), _reports.c.next_due_at > _due))
+                     .values(next_due_at=_due))
+_OPEN_CHECKIN = (select(_checkins)
+                 .where(_checkins.c.employee_id == bindparam("p_employee_id", type_=_checkins.c.employee_id.type),
+                        _checkins.c.status == ASKED, _checkins.c.step.is_not(None))
+                 .order_by(_checkins.c.asked_at.desc(), _checkins.c.id.desc()).limit(1))
+
+
 class SqlFollowUpStore:
     """The FollowUpStore port on SQLAlchemy, plus the row locking the tick needs."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._filed_cache: dict[str, tuple[str | None, datetime | None]] = {}
 
     # -- clocks ------------------------------------------------------------------------------
 
     def add_clock(self, reference: str, kind: str, owner_id: str, starts_at: datetime, due_at: datetime,
                   next_alert_at: datetime | None) -> None:
         team_id, filed_at = self._filed(reference)
-        self.session.add(ClockRow(reference=reference, kind=kind, owner_id=owner_id, starts_at=starts_at,
-                                  due_at=due_at, alerts_sent=0, next_alert_at=next_alert_at, team_id=team_id,
-                                  filed_at=filed_at))
-        self.session.flush()
-        self._set_next_due(reference)
+        connection = self.session.connection()
+        connection.execute(_INSERT_CLOCK, {
+            "reference": reference, "kind": kind, "owner_id": owner_id, "starts_at": starts_at, "due_at": due_at,
+            "alerts_sent": 0, "next_alert_at": next_alert_at, "team_id": team_id, "filed_at": filed_at})
+        # A new clock is open: the report's earliest open deadline can only move earlier.
+        connection.execute(_EARLIER_NEXT_DUE, {"p_reference": reference, "p_due_at": due_at})
 
     def _filed(self, reference: str) -> tuple[str | None, datetime | None]:
-        """The team and filing time of a report (None, None before it is stored)."""
-        row = self.session.execute(select(ReportRow.team_id, ReportRow.created_at)
-                                   .where(ReportRow.reference == reference)).first()
-        return (row.team_id, row.created_at) if row is not None else (None, None)
+        """The team and filing time of a report (None, None before it is stored); read once per report."""
+        if reference not in self._filed_cache:
+            row = self.session.connection().execute(_FILED, {"p_reference": reference}).first()
+            if row is None:
+                return None, None
+            self._filed_cache[reference] = (row.team_id, row.created_at)
+        return self._filed_cache[reference]
 
     def _set_next_due(self, reference: str) -> None:
         """Keep the report's earliest open deadline (the inbox sorts on it)."""
@@ -196,23 +233,17 @@ class SqlFollowUpStore:
 
     def add_checkin(self, reference: str, employee_id: str, seq: int, due_at: datetime, stress: bool) -> None:
         team_id, filed_at = self._filed(reference)
-        self.session.add(CheckInRow(reference=reference, employee_id=employee_id, seq=seq, due_at=due_at,
-                                    stress=stress, status=SCHEDULED, referral_offered=False, team_id=team_id,
-                                    filed_at=filed_at))
-        self.session.flush()
+        self.session.connection().execute(_INSERT_CHECKIN, {
+            "reference": reference, "employee_id": employee_id, "seq": seq, "due_at": due_at, "stress": stress,
+            "status": SCHEDULED, "referral_offered": False, "team_id": team_id, "filed_at": filed_at})
 
     def checkin(self, checkin_id: int) -> CheckIn | None:
         row = self.session.get(CheckInRow, checkin_id)
         return _checkin(row) if row else None
 
     def open_checkin(self, employee_id: str) -> CheckIn | None:
-        row = self.session.scalars(
-            select(CheckInRow)
-            .where(CheckInRow.employee_id == employee_id, CheckInRow.status == ASKED, CheckInRow.step.is_not(None))
-            .order_by(CheckInRow.asked_at.desc(), CheckInRow.id.desc())
-            .limit(1)
-        ).first()
-        return _checkin(row) if row else None
+        row = self.session.connection().execute(_OPEN_CHECKIN, {"p_employee_id": employee_id}).first()
+        return _checkin(row) if row else None  # type: ignore[arg-type]  # a Row has the attributes it reads
 
     def update_checkin(self, checkin_id: int, **changes: Any) -> None:
         self.session.execute(update(CheckInRow).where(CheckInRow.id == checkin_id).values(**changes))

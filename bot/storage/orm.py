@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -112,6 +113,7 @@ class ReportRow(Base):
     occurred_text: Mapped[str | None] = mapped_column(Text)
     occurred_start: Mapped[datetime | None]
     occurred_end: Mapped[datetime | None]
+    occurred_at: Mapped[datetime | None]  # the moment the reporter named, inside start–end
     location_type: Mapped[str | None] = mapped_column(String(32))
     location_text: Mapped[str | None] = mapped_column(Text)
     injury: Mapped[str | None] = mapped_column(Text)
@@ -125,6 +127,11 @@ class ReportRow(Base):
     suicide_threat: Mapped[bool] = mapped_column(Boolean, default=False)
     doxing: Mapped[bool] = mapped_column(Boolean, default=False)
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Reported for someone else or as a witness: the reporter's part, and who it happened to.
+    reporter_role: Mapped[str] = mapped_column(String(16), default="self", server_default="self")
+    victim_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    victim_name: Mapped[str | None] = mapped_column(Text)
+    victim_told: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     # The earliest deadline still open (kept by the follow-up store), so the inbox sorts without a join.
     next_due_at: Mapped[datetime | None]
 

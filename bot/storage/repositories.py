@@ -1,23 +1,29 @@
-"""SQLAlchemy implementations of the storage ports."""
+"""SQLAlchemy implementations of the storage ports.
+
+The statements a turn runs (conversation state, delivery log, reference counter, report, audit and outbox
+inserts) are built once, at import, with bound parameters, and executed as Core statements on the
+session's connection: the ORM would only add per-call statement building and unit-of-work bookkeeping.
+"""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Column, Executable, Table, bindparam, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Result
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from bot.conversation.messages import Reply
 from bot.conversation.state import ConversationState
 from bot.domain.model import Evidence, Report, ReportSummary, format_reference
-from bot.ports import ConcurrencyConflict
+from bot.ports import ConcurrencyConflict, TurnStart
 from bot.storage.orm import (
     AuditRow,
     ConversationRow,
@@ -33,12 +39,105 @@ _REPORT_FIELDS = (
     "reference", "reporter_id", "team_id", "channel", "created_at", "description", "primary_form", "abcd",
     "severe", "severity", "explanation", "corrected_by_reporter", "occurred_text", "occurred_start",
     "occurred_end", "location_type", "location_text", "injury", "damage", "weapon", "witnesses",
-    "perpetrator", "feeling", "suicide_threat", "doxing", "status",
+    "perpetrator", "feeling", "suicide_threat", "doxing", "status", "occurred_at",
+    "reporter_role", "victim_id", "victim_name", "victim_told",
 )
+
+POSTGRESQL = "postgresql"
+
+
+def dialect_of(session: Session) -> str:
+    bind = session.bind if session.bind is not None else session.get_bind()
+    return bind.dialect.name
 
 
 def _for_update(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
+    return dialect_of(session) == POSTGRESQL
+
+
+def _run(session: Session, stmt: Executable, params: Mapping[str, Any] | None = None) -> Result[Any]:
+    """Execute a Core statement on the session's connection (inside its transaction, no ORM processing)."""
+    return session.connection().execute(stmt, params)
+
+
+def _p(column: Column[Any], name: str | None = None) -> BindParameter[Any]:
+    """A bound parameter with the column's type (so datetimes and JSON are converted as for the ORM)."""
+    return bindparam(name or f"p_{column.name}", type_=column.type)
+
+
+def _table(model: type) -> Table:
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
+_CONVERSATIONS = _table(ConversationRow)
+_DELIVERIES = _table(DeliveryRow)
+_COUNTERS = _table(ReportCounterRow)
+_REPORTS = _table(ReportRow)
+_AUDIT = _table(AuditRow)
+_OUTBOX = _table(OutboxRow)
+_IDENTITIES = _table(IdentityRow)
+
+
+def _by_dialect(build: Any) -> dict[str, Any]:
+    """A statement per dialect (PostgreSQL and SQLite spell INSERT ... ON CONFLICT with their own constructs)."""
+    return {POSTGRESQL: build(pg_insert), "sqlite": build(sqlite_insert)}
+
+
+# -- conversations ------------------------------------------------------------------------------------------
+_conv = _CONVERSATIONS.c
+_CONV_KEY = (_conv.channel == _p(_conv.channel), _conv.user_key == _p(_conv.user_key))
+_LOAD_STATE = select(_conv.state, _conv.version).where(*_CONV_KEY)
+_LOAD_STATE_LOCKED = _LOAD_STATE.with_for_update()
+_dlv = _DELIVERIES.c
+_DELIVERY_KEY = (_dlv.channel == _p(_dlv.channel, "p_delivery_channel"), _dlv.delivery_id == _p(_dlv.delivery_id))
+_STORED_RESPONSE = select(_dlv.response).where(*_DELIVERY_KEY)
+# The conversation and, in the same statement, the replies already stored for this delivery (if any).
+_LOAD_WITH_DELIVERY = select(_conv.state, _conv.version, _STORED_RESPONSE.scalar_subquery().label("stored")).where(
+    *_CONV_KEY)
+_LOAD_WITH_DELIVERY_LOCKED = _LOAD_WITH_DELIVERY.with_for_update(of=_CONVERSATIONS)
+_UPDATE_STATE = (
+    update(_CONVERSATIONS)
+    .where(*_CONV_KEY, _conv.version == _p(_conv.version))
+    .values(state=_p(_conv.state), version=_p(_conv.version, "p_new_version"),
+            updated_at=_p(_conv.updated_at), employee_id=_p(_conv.employee_id))
+)
+_INSERT_STATE = _by_dialect(lambda ins: ins(_CONVERSATIONS).values(
+    channel=_p(_conv.channel, "p_new_channel"), user_key=_p(_conv.user_key, "p_new_user_key"),
+    employee_id=_p(_conv.employee_id), state=_p(_conv.state), version=1, updated_at=_p(_conv.updated_at),
+).on_conflict_do_nothing(index_elements=["channel", "user_key"]).returning(_conv.version))
+
+# -- deliveries ---------------------------------------------------------------------------------------------
+_SENT_AT = select(_dlv.sent_at).where(*_DELIVERY_KEY)
+_RECORD_DELIVERY = _by_dialect(lambda ins: ins(_DELIVERIES).values(
+    channel=_p(_dlv.channel, "p_new_channel"), delivery_id=_p(_dlv.delivery_id, "p_new_delivery_id"),
+    created_at=_p(_dlv.created_at), response=_p(_dlv.response),
+).on_conflict_do_nothing(index_elements=["channel", "delivery_id"]).returning(_dlv.delivery_id))
+_MARK_SENT = update(_DELIVERIES).where(*_DELIVERY_KEY, _dlv.sent_at.is_(None)).values(sent_at=_p(_dlv.sent_at))
+
+# -- reports ------------------------------------------------------------------------------------------------
+# One statement takes the next number of the year, atomically on both databases (the row is locked until
+# the turn commits, so numbers have no gaps and no duplicates).
+_NEXT_NUMBER = _by_dialect(lambda ins: ins(_COUNTERS).values(year=_p(_COUNTERS.c.year), last=1)
+                           .on_conflict_do_update(index_elements=["year"], set_={"last": _COUNTERS.c.last + 1})
+                           .returning(_COUNTERS.c.last))
+_INSERT_REPORT = insert(_REPORTS)
+_INSERT_AUDIT = insert(_AUDIT)
+_INSERT_OUTBOX = insert(_OUTBOX).returning(_OUTBOX.c.id)
+_INSERT_OUTBOX_ONCE = _by_dialect(lambda ins: ins(_OUTBOX).on_conflict_do_nothing(index_elements=["dedup_key"])
+                                  .returning(_OUTBOX.c.id))
+
+# -- identities ---------------------------------------------------------------------------------------------
+_idn = _IDENTITIES.c
+_IDENTITY_KEY = (_idn.channel == _p(_idn.channel), _idn.external_id == _p(_idn.external_id))
+_FIND_IDENTITY = select(_idn.employee_id).where(*_IDENTITY_KEY)
+_IDENTITY_ROW = select(_idn.id, _idn.employee_id, _idn.address).where(*_IDENTITY_KEY)
+_SET_ADDRESS = update(_IDENTITIES).where(_idn.id == _p(_idn.id)).values(
+    address=_p(_idn.address), last_seen_at=_p(_idn.last_seen_at))
+_RELINK = update(_IDENTITIES).where(_idn.id == _p(_idn.id)).values(
+    employee_id=_p(_idn.employee_id), last_seen_at=_p(_idn.last_seen_at))
+_INSERT_IDENTITY = insert(_IDENTITIES)
 
 
 class SqlReportRepository:
@@ -46,34 +145,14 @@ class SqlReportRepository:
         self.session = session
 
     def next_reference(self, year: int) -> str:
-        stmt = select(ReportCounterRow).where(ReportCounterRow.year == year)
-        if _for_update(self.session):
-            stmt = stmt.with_for_update()
-        row = self.session.scalars(stmt).one_or_none()
-        if row is None:
-            try:
-                with self.session.begin_nested():
-                    row = ReportCounterRow(year=year, last=0)
-                    self.session.add(row)
-            except IntegrityError:
-                row = self.session.scalars(stmt).one()
-        row.last += 1
-        self.session.flush()
-        return format_reference(year, row.last)
+        last = _run(self.session, _NEXT_NUMBER[dialect_of(self.session)], {"p_year": year}).scalar_one()
+        return format_reference(year, last)
 
     def add(self, report: Report) -> None:
         values = {k: getattr(report, k) for k in _REPORT_FIELDS}
-        self.session.add(
-            ReportRow(
-                **values,
-                updated_at=report.created_at,
-                forms=list(report.forms),
-                quotes=list(report.quotes),
-                wants=list(report.wants),
-                evidence=[asdict(e) for e in report.evidence],
-            )
-        )
-        self.session.flush()
+        values.update(updated_at=report.created_at, forms=list(report.forms), quotes=list(report.quotes),
+                      wants=list(report.wants), evidence=[asdict(e) for e in report.evidence])
+        _run(self.session, _INSERT_REPORT, values)
 
     @staticmethod
     def _to_domain(row: ReportRow) -> Report:
@@ -113,47 +192,62 @@ class SqlReportRepository:
     def set_status(self, reference: str, status: str) -> None:
         self.session.execute(update(ReportRow).where(ReportRow.reference == reference).values(status=status))
 
+    def add_evidence(self, reference: str, evidence: Sequence[Evidence]) -> None:
+        """Files added to a filed report after filing ('bewijs toevoegen aan MLD-…'), after those it had."""
+        stmt = select(ReportRow).where(ReportRow.reference == reference)
+        if _for_update(self.session):
+            stmt = stmt.with_for_update()
+        row = self.session.scalars(stmt).one()
+        row.evidence = [*(row.evidence or ()), *(asdict(e) for e in evidence)]
+        self.session.flush()
+
 
 class SqlConversationStore:
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def load(self, channel: str, user: str) -> tuple[ConversationState, int] | None:
-        stmt = select(ConversationRow.state, ConversationRow.version).where(
-            ConversationRow.channel == channel, ConversationRow.user_key == user
-        )
-        if _for_update(self.session):
-            stmt = stmt.with_for_update()
-        row = self.session.execute(stmt).one_or_none()
+        stmt = _LOAD_STATE_LOCKED if _for_update(self.session) else _LOAD_STATE
+        row = _run(self.session, stmt, {"p_channel": channel, "p_user_key": user}).first()
         if row is None:
             return None
         return ConversationState.from_json(row.state), row.version
+
+    def start_turn(self, channel: str, user: str, delivery_channel: str, delivery_id: str | None) -> TurnStart:
+        """The replies stored for the delivery when it was processed before, else the conversation (locked).
+
+        One statement when the conversation exists (the usual case), two for someone's first message.
+        """
+        if delivery_id is None:
+            return TurnStart(None, self.load(channel, user))
+        params = {"p_channel": channel, "p_user_key": user, "p_delivery_channel": delivery_channel,
+                  "p_delivery_id": delivery_id}
+        stmt = _LOAD_WITH_DELIVERY_LOCKED if _for_update(self.session) else _LOAD_WITH_DELIVERY
+        row = _run(self.session, stmt, params).first()
+        if row is None:
+            stored = _run(self.session, _STORED_RESPONSE, params).scalar()
+            return TurnStart(stored, None)
+        if row.stored is not None:
+            return TurnStart(row.stored, None)
+        return TurnStart(None, (ConversationState.from_json(row.state), row.version))
 
     def save(
         self, channel: str, user: str, employee_id: str, state: ConversationState, version: int | None
     ) -> None:
         now = state.last_activity or datetime.now().astimezone()
         if version is None:
-            try:
-                with self.session.begin_nested():
-                    self.session.add(
-                        ConversationRow(
-                            channel=channel, user_key=user, employee_id=employee_id,
-                            state=state.to_json(), version=1, updated_at=now,
-                        )
-                    )
-            except IntegrityError as exc:
-                raise ConcurrencyConflict(f"{channel}:{user}") from exc
+            # Someone else's first turn stored the row first (the database's own answer: no row comes back).
+            created = _run(self.session, _INSERT_STATE[dialect_of(self.session)], {
+                "p_new_channel": channel, "p_new_user_key": user, "p_employee_id": employee_id,
+                "p_state": state.to_json(), "p_updated_at": now,
+            }).first()
+            if created is None:
+                raise ConcurrencyConflict(f"{channel}:{user}")
             return
-        result = self.session.execute(
-            update(ConversationRow)
-            .where(
-                ConversationRow.channel == channel,
-                ConversationRow.user_key == user,
-                ConversationRow.version == version,
-            )
-            .values(state=state.to_json(), version=version + 1, updated_at=now, employee_id=employee_id)
-        )
+        result = _run(self.session, _UPDATE_STATE, {
+            "p_channel": channel, "p_user_key": user, "p_version": version, "p_new_version": version + 1,
+            "p_state": state.to_json(), "p_updated_at": now, "p_employee_id": employee_id,
+        })
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrencyConflict(f"{channel}:{user}")
 
@@ -163,35 +257,26 @@ class SqlDeliveryLog:
         self.session = session
 
     def response(self, channel: str, delivery_id: str) -> list[dict[str, Any]] | None:
-        return self.session.scalar(
-            select(DeliveryRow.response).where(DeliveryRow.channel == channel, DeliveryRow.delivery_id == delivery_id)
-        )
+        stored: list[dict[str, Any]] | None = _run(
+            self.session, _STORED_RESPONSE, {"p_delivery_channel": channel, "p_delivery_id": delivery_id}).scalar()
+        return stored
 
     def record(self, channel: str, delivery_id: str, response: list[dict[str, Any]], now: datetime) -> bool:
-        dialect = self.session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = (
-            insert(DeliveryRow)
-            .values(channel=channel, delivery_id=delivery_id, created_at=now, response=response)
-            .on_conflict_do_nothing(index_elements=["channel", "delivery_id"])
-            .returning(DeliveryRow.delivery_id)
-        )
         # The database's own answer: a row comes back only when this insert created it. (rowcount is -1
         # for INSERT ... ON CONFLICT DO NOTHING on some PostgreSQL drivers, so it cannot be trusted.)
-        return self.session.execute(stmt).first() is not None
+        created = _run(self.session, _RECORD_DELIVERY[dialect_of(self.session)], {
+            "p_new_channel": channel, "p_new_delivery_id": delivery_id, "p_created_at": now, "p_response": response,
+        }).first()
+        return created is not None
 
     def sent_at(self, channel: str, delivery_id: str) -> datetime | None:
-        return self.session.scalar(
-            select(DeliveryRow.sent_at).where(DeliveryRow.channel == channel, DeliveryRow.delivery_id == delivery_id)
-        )
+        sent: datetime | None = _run(
+            self.session, _SENT_AT, {"p_delivery_channel": channel, "p_delivery_id": delivery_id}).scalar()
+        return sent
 
     def mark_sent(self, channel: str, delivery_id: str, now: datetime) -> None:
-        self.session.execute(
-            update(DeliveryRow)
-            .where(DeliveryRow.channel == channel, DeliveryRow.delivery_id == delivery_id,
-                   DeliveryRow.sent_at.is_(None))
-            .values(sent_at=now)
-        )
+        _run(self.session, _MARK_SENT,
+             {"p_delivery_channel": channel, "p_delivery_id": delivery_id, "p_sent_at": now})
 
     def purge_before(self, when: datetime) -> int:
         result = self.session.execute(delete(DeliveryRow).where(DeliveryRow.created_at < when))
@@ -217,20 +302,14 @@ class SqlOutbox:
             "replies": [{"text": r.text, "choices": list(r.choices), "prompt_id": r.prompt_id} for r in replies],
             "data": data or {},
         }
-        row = OutboxRow(
-            employee_id=employee_id, channel=channel, kind=kind, payload=payload, dedup_key=dedup_key,
-            due_at=due_at, status="pending", attempts=0, created_at=due_at,
-        )
-        if dedup_key is not None:
-            try:
-                with self.session.begin_nested():
-                    self.session.add(row)
-            except IntegrityError:
-                return None
-        else:
-            self.session.add(row)
-        self.session.flush()
-        return row.id
+        values = {"employee_id": employee_id, "channel": channel, "kind": kind, "payload": payload,
+                  "dedup_key": dedup_key, "due_at": due_at, "status": "pending", "attempts": 0,
+                  "created_at": due_at}
+        if dedup_key is None:
+            new_id: int = _run(self.session, _INSERT_OUTBOX, values).scalar_one()
+            return new_id
+        # A row with this key exists already (the message was queued before): nothing comes back.
+        return _run(self.session, _INSERT_OUTBOX_ONCE[dialect_of(self.session)], values).scalar()
 
 
 class SqlAuditLog:
@@ -240,42 +319,35 @@ class SqlAuditLog:
     def record(
         self, at: datetime, actor: str, action: str, reference: str | None = None, details: dict[str, Any] | None = None
     ) -> None:
-        self.session.add(AuditRow(at=at, actor=actor, action=action, reference=reference, details=details))
+        _run(self.session, _INSERT_AUDIT,
+             {"at": at, "actor": actor, "action": action, "reference": reference, "details": details})
 
 
 class SqlIdentities:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _row(self, channel: str, external_id: str) -> IdentityRow | None:
-        return self.session.scalars(
-            select(IdentityRow).where(IdentityRow.channel == channel, IdentityRow.external_id == external_id)
-        ).one_or_none()
-
     def find(self, channel: str, external_id: str) -> str | None:
-        row = self._row(channel, external_id)
-        return row.employee_id if row else None
+        found: str | None = _run(
+            self.session, _FIND_IDENTITY, {"p_channel": channel, "p_external_id": external_id}).scalar()
+        return found
 
     def link(self, channel: str, external_id: str, employee_id: str, at: datetime) -> None:
-        row = self._row(channel, external_id)
+        row = _run(self.session, _IDENTITY_ROW, {"p_channel": channel, "p_external_id": external_id}).first()
         if row is None:
-            self.session.add(IdentityRow(channel=channel, external_id=external_id, employee_id=employee_id,
-                                         created_at=at, last_seen_at=at))
+            _run(self.session, _INSERT_IDENTITY, {"channel": channel, "external_id": external_id,
+                                                  "employee_id": employee_id, "created_at": at, "last_seen_at": at})
         else:
-            row.employee_id = employee_id
-            row.last_seen_at = at
-        self.session.flush()
+            _run(self.session, _RELINK, {"p_id": row.id, "p_employee_id": employee_id, "p_last_seen_at": at})
 
     def set_address(self, channel: str, external_id: str, address: dict[str, Any], at: datetime) -> None:
-        row = self._row(channel, external_id)
-        if row is not None and (row.address != address):
-            row.address = address
-            row.last_seen_at = at
+        row = _run(self.session, _IDENTITY_ROW, {"p_channel": channel, "p_external_id": external_id}).first()
+        if row is not None and row.address != address:
+            _run(self.session, _SET_ADDRESS, {"p_id": row.id, "p_address": address, "p_last_seen_at": at})
 
     def addresses_of(self, employee_id: str) -> Sequence[tuple[str, str, dict[str, Any] | None]]:
-        rows = self.session.scalars(
-            select(IdentityRow).where(IdentityRow.employee_id == employee_id).order_by(IdentityRow.last_seen_at.desc())
-        )
+        rows = _run(self.session, select(_idn.channel, _idn.external_id, _idn.address)
+                    .where(_idn.employee_id == employee_id).order_by(_idn.last_seen_at.desc()))
         return [(r.channel, r.external_id, r.address) for r in rows]
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Text, cast, delete, func, or_, select
+from sqlalchemy import Text, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from actions.retention import CLOSED, closing_time, is_due
@@ -159,6 +159,9 @@ def person_data(session: Session, employee_id: str) -> dict[str, Any]:
     references = list(session.scalars(
         select(ReportRow.reference).where(ReportRow.reporter_id == employee_id).order_by(ReportRow.id)))
     reports = [report_record(r) for r in (repo.get(ref) for ref in references) if r is not None]
+    about = list(session.scalars(  # reported by a colleague or a witness: it happened to this employee
+        select(ReportRow.reference).where(ReportRow.victim_id == employee_id).order_by(ReportRow.id)))
+    reports_about = [report_record(r) for r in (repo.get(ref) for ref in about) if r is not None]
 
     def rows(model: Any, *where: Any, skip: Sequence[str] = ()) -> list[dict[str, Any]]:
         return [_plain(r, skip) for r in session.scalars(select(model).where(*where))]
@@ -166,6 +169,7 @@ def person_data(session: Session, employee_id: str) -> dict[str, Any]:
     return {
         "employee_id": employee_id,
         "reports": reports,
+        "reports_about_them": reports_about,
         "report_actions": rows(ActionRow, ActionRow.reference.in_(references)),
         "checkins": rows(CheckInRow, CheckInRow.employee_id == employee_id),
         "conversations": rows(ConversationRow, ConversationRow.employee_id == employee_id),
@@ -187,6 +191,9 @@ def erase_person(session: Session, employee_id: str, attachments_dir: Path, now:
     references = list(session.scalars(select(ReportRow.reference).where(ReportRow.reporter_id == employee_id)))
     for reference in references:
         delete_report(session, reference, attachments_dir, removed)
+    # Reports a colleague or a witness filed about this employee stay theirs, without this employee's name.
+    removed.add("reports_victim_cleared", _count(session, update(ReportRow).where(
+        ReportRow.victim_id == employee_id).values(victim_id=None, victim_name=None, victim_told=False)))
     for table, model, column in (
         ("conversations", ConversationRow, ConversationRow.employee_id),
         ("identities", IdentityRow, IdentityRow.employee_id),

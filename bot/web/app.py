@@ -22,13 +22,17 @@ from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import cookie_parser
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.bootstrap import Container, bootstrap
-from bot.conversation.messages import IncomingMessage
+from bot.conversation.messages import IncomingMessage, TurnOutcome
 from bot.domain.access import Permission, may
 from bot.settings import Settings
-from bot.web.auth import SESSION_COOKIE, WebAuth
+from bot.storage.db import read_only
+from bot.web.auth import SESSION_COOKIE, Principal, WebAuth
 from bot.web.backoffice import backoffice_router
 from bot.web.chat_api import chat_router
 from bot.web.evidence_upload import EVIDENCE_PATH, evidence_router
@@ -91,7 +95,8 @@ class ErrorOut(BaseModel):
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
     """Build the app; the container (database, model, channels) is built here, not at import."""
-    container = container or bootstrap(settings)
+    # The model loads in a thread: the server listens at once, turns wait for it, /healthz says 503 till then.
+    container = container or bootstrap(settings, load_understanding_in_background=True)
     settings = container.settings
     channels: list[Any] = list(_channels(container))
     install_access_log_filter()
@@ -99,13 +104,20 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     auth = WebAuth.from_settings(settings, container.session_factory, container.org, container.clock)
     pages = Pages(Jinja2Templates(directory=str(TEMPLATES)), texts)
     limiter = RateLimiter.from_settings(settings)
+    run_turn = container.run_turn()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         for ch in channels:
             await ch.start()
         background = _start_background(container, channels)
-        announcer = asyncio.create_task(_announce(settings)) if os.environ.get("MELDBOT_ANNOUNCE") else None
+        load_understanding = getattr(container.understander, "start", None) or (lambda: None)
+        if os.environ.get("MELDBOT_ANNOUNCE"):
+            invites = [i for i in os.environ.get("MELDBOT_ANNOUNCE_INVITES", "").split(",") if i]
+            announcer = asyncio.create_task(_announce(settings, auth, invites, then=load_understanding))
+        else:
+            announcer = None
+            load_understanding()
         try:
             yield
         finally:
@@ -135,37 +147,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     allowed_origins = {_origin(settings.base_url)}
     https = settings.base_url.startswith("https://")
 
-    @app.middleware("http")
-    async def same_origin_only(request: Request, call_next: Any) -> Response:
-        """CSRF: a state-changing request carrying our session cookie must come from our own pages."""
-        if request.method in UNSAFE_METHODS and SESSION_COOKIE in request.cookies:
-            origin = request.headers.get("origin") or _origin(request.headers.get("referer") or "")
-            own = {*allowed_origins, f"{request.url.scheme}://{request.headers.get('host', '')}"}
-            if not origin or origin not in own:
-                logger.info("cross-origin %s refused", request.method)
-                if request.url.path.startswith("/api/"):
-                    return JSONResponse(status_code=403, content={"detail": texts["forbidden_origin_text"]})
-                return pages.message(request, "forbidden_origin_title", "forbidden_origin_text", 403)
-        length = request.headers.get("content-length")
-        # The evidence upload enforces its own, larger limit while it reads (with a Dutch text about files).
-        if length is not None and request.url.path != EVIDENCE_PATH and (
-                not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return JSONResponse(status_code=413, content={"detail": texts["body_too_large"]})
-        response: Response = await call_next(request)
-        headers = response.headers
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own form posts,
-        # and the Origin check above needs the real origin. Nothing leaves the site either way.
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        if https:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if headers.get("content-type", "").startswith("text/html") and not request.url.path.startswith(
-                ("/docs", "/redoc")):
-            headers.setdefault("Content-Security-Policy", PAGE_CSP)
-        if request.url.path.startswith(("/api/", "/beheer")):
-            headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(SameOriginAndHeaders, allowed_origins=allowed_origins, https=https, texts=texts,
+                       pages=pages)
 
     channel_paths = {getattr(route, "path", "") for ch in channels if ch.router is not None
                      for route in ch.router.routes}
@@ -206,7 +189,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
         def ping() -> None:
-            with container.db.connect() as conn:
+            with read_only(container.db).connect() as conn:
                 conn.execute(text("SELECT 1"))
 
         try:
@@ -214,6 +197,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         except Exception:  # noqa: BLE001 - any failure means not ready
             logger.exception("health check failed")
             return JSONResponse(status_code=503, content={"status": "niet beschikbaar"})
+        understanding = container.understander
+        if getattr(understanding, "failed", False):
+            return JSONResponse(status_code=503, content={"status": "niet beschikbaar", "understanding": "fout"})
+        if not getattr(understanding, "ready", True):  # still loading: chats would wait, so not ready yet
+            return JSONResponse(status_code=503, content={"status": "opstarten", "understanding": "laden"},
+                                headers={"Retry-After": "1"})
         return JSONResponse({"status": "ok"})
 
     @app.post(
@@ -224,11 +213,29 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
     async def chat(request: Request, body: ChatIn) -> Any:
         """One turn for the signed-in person (browser session or `Authorization: Bearer` access token)."""
+        sid = request.cookies.get(SESSION_COOKIE)
+        if "authorization" not in request.headers and sid and len(sid) <= 200 and limiter.in_process:
+            # The usual case, in one trip to a turn thread: session, rate limit, turn (the same checks
+            # in the same order as below, without a second thread hop for the session lookup).
+            return await run_turn.call(chat_turn, sid, body)
         principal = await resolve_principal(request, auth)
         if principal is None:
-            return JSONResponse(status_code=401, content={"detail": texts["not_signed_in"]},
-                                headers={"WWW-Authenticate": "Bearer"})
-        wait = await limiter.person_wait(principal.id)
+            return not_signed_in()
+        refused = refusal(await limiter.person_wait(principal.id), body)
+        return refused or JSONResponse(replies_json(await run_turn(message(principal, body))))
+
+    def chat_turn(sid: str, body: ChatIn) -> Response:
+        principal = auth.session_principal(sid)
+        if principal is None:
+            return not_signed_in()
+        wait = limiter.person_wait_now(principal.id)
+        return refusal(wait, body) or JSONResponse(replies_json(container.chat.handle(message(principal, body))))
+
+    def not_signed_in() -> Response:
+        return JSONResponse(status_code=401, content={"detail": texts["not_signed_in"]},
+                            headers={"WWW-Authenticate": "Bearer"})
+
+    def refusal(wait: float, body: ChatIn) -> Response | None:
         if wait > 0:
             logger.info("rate limit: person over the chat limit, message refused")
             return too_many(texts, "rate_limited_person", wait)
@@ -240,16 +247,16 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                     "Stuur het in kortere stukken; er is niets opgeslagen."
                 },
             )
-        msg = IncomingMessage(
+        return None
+
+    def message(principal: Principal, body: ChatIn) -> IncomingMessage:
+        return IncomingMessage(
             channel="web",
             user=principal.id,
             text=body.text,  # the service cleans the text once for every channel
             delivery_id=f"{principal.id}:{body.message_id}",
             in_reply_to=body.in_reply_to,
         )
-        outcome = await run_in_threadpool(container.chat.handle, msg)
-        return {"replies": [{"text": r.text, "choices": list(r.choices), "prompt_id": r.prompt_id}
-                            for r in outcome.replies]}
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -258,6 +265,77 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def replies_json(outcome: TurnOutcome) -> dict[str, Any]:
+    """The body of a chat answer (built here rather than through response_model: the same JSON as ChatOut,
+    without validating our own output again)."""
+    return {"replies": [{"text": r.text, "choices": list(r.choices), "prompt_id": r.prompt_id}
+                        for r in outcome.replies]}
+
+
+class SameOriginAndHeaders:
+    """CSRF: a state-changing request carrying our session cookie must come from our own pages; bodies over
+    MAX_BODY_BYTES are refused before they are read; every response gets the security headers.
+
+    Plain ASGI middleware: it adds no task group or stream per request, as @app.middleware("http") would.
+    """
+
+    def __init__(self, app: ASGIApp, *, allowed_origins: set[str], https: bool, texts: dict[str, str],
+                 pages: Pages) -> None:
+        self.app = app
+        self.allowed_origins = allowed_origins
+        self.https = https
+        self.texts = texts
+        self.pages = pages
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        no_store = path.startswith(("/api/", "/beheer"))
+        page_csp = not path.startswith(("/docs", "/redoc"))
+        https = self.https
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own form
+                # posts, and the Origin check needs the real origin. Nothing leaves the site either way.
+                headers.setdefault("Referrer-Policy", "same-origin")
+                headers.setdefault("X-Frame-Options", "DENY")
+                if https:
+                    headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+                if page_csp and headers.get("content-type", "").startswith("text/html"):
+                    headers.setdefault("Content-Security-Policy", PAGE_CSP)
+                if no_store:
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        refusal = self.refusal(scope, Headers(scope=scope), path)
+        if refusal is not None:
+            await refusal(scope, receive, send_with_headers)
+            return
+        await self.app(scope, receive, send_with_headers)
+
+    def refusal(self, scope: Scope, headers: Headers, path: str) -> Response | None:
+        """The answer to a request refused before it reaches a route, or None."""
+        cookie = headers.get("cookie", "")
+        if scope["method"] in UNSAFE_METHODS and SESSION_COOKIE in cookie and SESSION_COOKIE in cookie_parser(cookie):
+            origin = headers.get("origin") or _origin(headers.get("referer") or "")
+            own = {*self.allowed_origins, f"{scope.get('scheme', 'http')}://{headers.get('host', '')}"}
+            if not origin or origin not in own:
+                logger.info("cross-origin %s refused", scope["method"])
+                if path.startswith("/api/"):
+                    return JSONResponse(status_code=403, content={"detail": self.texts["forbidden_origin_text"]})
+                return self.pages.message(Request(scope), "forbidden_origin_title", "forbidden_origin_text", 403)
+        length = headers.get("content-length")
+        # The evidence upload enforces its own, larger limit while it reads (with a Dutch text about files).
+        if length is not None and path != EVIDENCE_PATH and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return JSONResponse(status_code=413, content={"detail": self.texts["body_too_large"]})
+        return None
 
 
 def _describe_errors(schema: dict[str, Any]) -> dict[str, Any]:
@@ -278,24 +356,36 @@ def _describe_errors(schema: dict[str, Any]) -> dict[str, Any]:
     if export is not None:  # ?format=csv answers in CSV, not JSON
         export["responses"]["200"]["content"] = {"application/json": {"schema": {}}, "text/csv": {"schema": {}}}
     if "/healthz" in schema.get("paths", {}):
-        schema["paths"]["/healthz"]["get"]["responses"]["503"] = {"description": "Database niet bereikbaar"}
+        schema["paths"]["/healthz"]["get"]["responses"]["503"] = {
+            "description": "Database niet bereikbaar, of het taalbegrip wordt nog geladen (opstarten)"}
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
     return schema
 
 
-async def _announce(settings: Settings) -> None:
-    """Print 'luistert op' once the port accepts connections (uvicorn binds after the app has started)."""
-    for _ in range(200):
-        try:
-            _reader, writer = await asyncio.open_connection(settings.host, settings.port)
-        except OSError:
-            await asyncio.sleep(0.05)
-            continue
-        writer.close()
-        sys.stdout.write(f"meldbot luistert op http://{settings.host}:{settings.port}/  (API-documentatie: /docs)\n")
-        sys.stdout.flush()
-        return
+async def _announce(settings: Settings, auth: WebAuth, invites: list[str], *, then: Any) -> None:
+    """Once the port accepts connections (uvicorn binds after the app has started): print the sign-in links
+    asked for with `--invite` and 'luistert op'; then call `then` (start loading the understanding)."""
+    try:
+        for _ in range(200):
+            try:
+                _reader, writer = await asyncio.open_connection(settings.host, settings.port)
+            except OSError:
+                await asyncio.sleep(0.02)
+                continue
+            writer.close()
+            lines = []
+            if invites:
+                links = [await run_in_threadpool(auth.invite, employee_id) for employee_id in invites]
+                lines.append("Inloglinks (één keer te gebruiken, 24 uur geldig):\n")
+                lines += [f"  {auth.org.employee(i).name} ({i}): {url}\n"  # type: ignore[union-attr]
+                          for i, url in zip(invites, links, strict=True)]
+            lines.append(f"meldbot luistert op http://{settings.host}:{settings.port}/  (API-documentatie: /docs)\n")
+            sys.stdout.write("".join(lines))
+            sys.stdout.flush()
+            return
+    finally:
+        then()
 
 
 def _origin(url: str) -> str:

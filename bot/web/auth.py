@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain.model import Employee, Organisation
 from bot.ports import AuditLog, Clock
 from bot.settings import Settings
 from bot.storage.auth import LinkOutcome, SqlAuthStore
+from bot.storage.db import read_only
 from bot.storage.repositories import SqlAuditLog
 from bot.web.oidc import OidcClient, ProviderUnavailable, SignInFailed
 
@@ -50,6 +52,9 @@ class WebAuth:
         self.clock = clock
         self.oidc = oidc
         self.idle_chat = timedelta(minutes=settings.session_idle_chat_minutes)
+        bind = session_factory.kw.get("bind")
+        self.read_session_factory = (
+            sessionmaker(read_only(bind), expire_on_commit=False) if isinstance(bind, Engine) else session_factory)
         self.idle_backoffice = timedelta(minutes=settings.session_idle_backoffice_minutes)
 
     @classmethod
@@ -157,24 +162,25 @@ class WebAuth:
 
     # Requests
     def session_principal(self, sid: str) -> Principal | None:
-        """The person of a session cookie; None when unknown, revoked, idle too long or no longer employed."""
+        """The person of a session cookie; None when unknown, revoked, idle too long or no longer employed.
+
+        A read-only lookup (on SQLite it does not queue for the writer); a write follows only to end an
+        expired session or to note activity, at most once a minute per session.
+        """
         now = self.clock.now()
-
-        def look(store: SqlAuthStore, audit: AuditLog) -> Principal | None:
-            info = store.find_session(sid)
-            if info is None:
-                return None
-            employee = self.org.employee(info.employee_id)
-            idle = now - info.last_seen_at
-            if employee is None or idle > self.idle_chat:
-                store.revoke_session(sid, now)
-                return None
-            if idle >= TOUCH_EVERY:
-                store.touch_session(sid, now)
-            return Principal(employee, "web", sid, idle)
-
-        principal: Principal | None = self._tx(look)
-        return principal
+        with self.read_session_factory() as session:
+            info = SqlAuthStore(session).find_session(sid)
+            session.rollback()
+        if info is None:
+            return None
+        employee = self.org.employee(info.employee_id)
+        idle = now - info.last_seen_at
+        if employee is None or idle > self.idle_chat:
+            self._tx(lambda store, _audit: store.revoke_session(sid, now))
+            return None
+        if idle >= TOUCH_EVERY:
+            self._tx(lambda store, _audit: store.touch_session(sid, now))
+        return Principal(employee, "web", sid, idle)
 
     def bearer_principal(self, token: str) -> Principal | None:
         """The person of a bearer access token; None when OIDC is off or the token fails a check."""

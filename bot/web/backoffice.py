@@ -19,8 +19,9 @@ from starlette.concurrency import run_in_threadpool
 from actions.escalation import ManagerActions
 from actions.records import ACTION_DETAILS, BACKOFFICE_ACTIONS, DONE, MESSAGE, NOTE_REQUIRED
 from bot.bootstrap import Container
+from bot.conversation.when import Occurrence, when_text
 from bot.domain.access import Permission, acting_role, may, visible_teams
-from bot.domain.model import REPORT_STATUSES, Employee
+from bot.domain.model import REPORT_STATUSES, Employee, ReporterRole
 from bot.storage.backoffice import ALL, OPEN, InboxFilter, ReportFile, inbox, report_file
 from bot.storage.repositories import SqlAuditLog, SqlReportRepository
 from bot.web.auth import Principal, WebAuth
@@ -232,12 +233,10 @@ def backoffice_router(container: Container, auth: WebAuth, pages: Pages) -> APIR
 
     def details_of(file: ReportFile) -> list[tuple[str, str]]:
         r = file.report
-        when = r.occurred_text or ""
-        if r.occurred_start is not None:
-            span = _local(r.occurred_start, tz)
-            if r.occurred_end is not None and r.occurred_end != r.occurred_start:
-                span = f"{span} – {_local(r.occurred_end, tz)}"
-            when = f"{when} ({span})".strip()
+        # The date and time meant, absolute; the reporter's own words beside it (minimum data set: verbatim).
+        when = when_text(Occurrence.of(r), tz, texts) or ""
+        if r.occurred_text and r.occurred_text != when:
+            when = t["when_words"].format(when=when, words=r.occurred_text) if when else r.occurred_text
         where = label("location", r.location_type) if r.location_type else ""
         if r.location_text:
             where = f"{where}: {r.location_text}" if where else r.location_text
@@ -248,6 +247,9 @@ def backoffice_router(container: Container, auth: WebAuth, pages: Pages) -> APIR
         wants = ", ".join(label("wants", w) for w in r.wants)
         fields = [
             ("field_when", when), ("field_where", where),
+            *([("field_victim", t["victim_value"].format(
+                name=r.victim_name or t["unknown"], role=label("reporter_roles_manager", str(r.reporter_role))))]
+              if r.reporter_role != ReporterRole.SELF else []),
             ("field_channel", t.get(f"channel_{r.channel}", r.channel)),
             ("field_forms", forms), ("field_abcd", abcd), ("field_explanation", r.explanation),
             ("field_injury", r.injury or ""), ("field_damage", r.damage or ""), ("field_weapon", r.weapon or ""),

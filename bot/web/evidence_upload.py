@@ -18,6 +18,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -27,7 +28,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from bot.bootstrap import Container
-from bot.conversation.flow import CONFIRM_STOP
+from bot.conversation.flow import accepts_evidence as evidence_wanted
 from bot.conversation.messages import Attachment, IncomingMessage, TurnOutcome
 from bot.evidence import ALLOWED_TYPES, SNIFF_BYTES, sniff
 from bot.web.auth import WebAuth
@@ -151,13 +152,14 @@ def evidence_router(container: Container, auth: WebAuth, texts: dict[str, str], 
                 uow.rollback()
 
     def accepts_evidence(user: str) -> bool:
-        """Whether a report is going on, so that a file sent now becomes part of it (as for Telegram)."""
+        """Whether a file sent now becomes evidence: of the report going on, or of a filed one asked for just now."""
         with container.uow_factory() as uow:
             try:
                 loaded = uow.conversations.load(CHANNEL, user)
             finally:
                 uow.rollback()
-        return loaded is not None and loaded[0].in_report and loaded[0].step != CONFIRM_STOP
+        window = timedelta(minutes=container.chat.resume_after_minutes)
+        return loaded is not None and evidence_wanted(loaded[0], container.clock.now(), window)
 
     def store(received: Received, mime: str) -> str:
         """Move the upload to its own name under the attachments directory; the path relative to it."""

@@ -7,13 +7,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from typing import TYPE_CHECKING, Any
 
 from actions.export import safe_cell
 from actions.figures import (
@@ -31,6 +25,10 @@ from actions.figures import (
     rate_text,
 )
 from bot.storage.figures import ExportRow
+
+if TYPE_CHECKING:  # openpyxl is imported when a spreadsheet is made, not at start (it costs ~0.25 s)
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +105,10 @@ def write_csv(path: Path, records: Iterable[Mapping[str, Any]]) -> int:
 
 def _text_cell(sheet: WriteOnlyWorksheet, value: str, *, bold: bool = False) -> WriteOnlyCell:
     """A cell that holds text as text: never read as a formula, without characters XML cannot hold."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
     cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
     cell.data_type = "s"
     if bold:
@@ -115,6 +117,8 @@ def _text_cell(sheet: WriteOnlyWorksheet, value: str, *, bold: bool = False) -> 
 
 
 def _xlsx_value(sheet: WriteOnlyWorksheet, column: str, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
     if value is None:
         return None
     if column in DATETIME_COLUMNS:
@@ -133,6 +137,8 @@ def _xlsx_value(sheet: WriteOnlyWorksheet, column: str, value: Any) -> Any:
 def write_xlsx(path: Path, records: Iterable[Mapping[str, Any]], headers: Mapping[str, str],
                texts: Mapping[str, str], about: Sequence[tuple[str, str]]) -> int:
     """The records as an Excel workbook in write-only mode (rows go to disk as they come); the count."""
+    from openpyxl import Workbook
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(texts["sheet_reports"])
     for index, column in enumerate(COLUMNS):

@@ -18,19 +18,20 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 LIMITED_PREFIXES = ("/api/", "/beheer")
-HEAVY_PATHS = frozenset({"/api/chat"})  # turns: database work and the understanding, in the thread pool
+HEAVY_PATHS = frozenset({"/api/chat", "/api/chat/evidence"})  # turns: database work and the understanding
 WARN_EVERY = 60.0  # seconds between two warnings about an unreachable store
 
 
@@ -153,6 +154,16 @@ class RateLimiter:
                    per_person=Rate(settings.chat_messages_per_person_per_minute,
                                    settings.chat_messages_per_person_burst))
 
+    @property
+    def in_process(self) -> bool:
+        """True when the buckets live in this process (no Redis): `person_wait_now` can be used."""
+        return isinstance(self.store, MemoryRateStore)
+
+    def person_wait_now(self, person_id: str) -> float:
+        """`person_wait` without awaiting, for the in-process store (from any thread)."""
+        assert isinstance(self.store, MemoryRateStore)
+        return self.store.take_now(f"chat:{person_id}", self.per_person) if self.per_person.enabled else 0.0
+
     async def address_wait(self, address: str) -> float:
         return await self._check(f"addr:{address}", self.per_address)
 
@@ -192,19 +203,36 @@ def install_limits(app: FastAPI, limiter: RateLimiter, texts: dict[str, str], *,
     platform authenticates them. Turns over the cap wait here, in the event loop, without holding a
     thread, so the thread pool always has room for /healthz and the pages.
     """
-    turns = asyncio.Semaphore(max_turns_in_flight) if max_turns_in_flight > 0 else None
+    app.add_middleware(LimitMiddleware, limiter=limiter, texts=texts, max_turns_in_flight=max_turns_in_flight,
+                       exempt_paths=frozenset(exempt_paths))
 
-    @app.middleware("http")
-    async def limit_requests(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        path = request.url.path
-        if not path.startswith(LIMITED_PREFIXES) or path in exempt_paths:
-            return await call_next(request)
-        address = request.client.host if request.client else "unknown"
-        wait = await limiter.address_wait(address)
+
+class LimitMiddleware:
+    """The per-address rate and the cap on turns in flight (see install_limits); plain ASGI middleware, so a
+    request costs no task group or stream of its own here."""
+
+    def __init__(self, app: ASGIApp, *, limiter: RateLimiter, texts: dict[str, str], max_turns_in_flight: int,
+                 exempt_paths: frozenset[str]) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.texts = texts
+        self.exempt_paths = exempt_paths
+        self.turns = asyncio.Semaphore(max_turns_in_flight) if max_turns_in_flight > 0 else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] != "http" or not path.startswith(LIMITED_PREFIXES) or path in self.exempt_paths:
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        address = client[0] if client else "unknown"
+        wait = await self.limiter.address_wait(address)
         if wait > 0:
-            logger.info("rate limit: address over its limit, %s refused", request.method)
-            return too_many(texts, "rate_limited_address", wait)
-        if turns is None or path not in HEAVY_PATHS:
-            return await call_next(request)
-        async with turns:
-            return await call_next(request)
+            logger.info("rate limit: address over its limit, %s refused", scope["method"])
+            await too_many(self.texts, "rate_limited_address", wait)(scope, receive, send)
+            return
+        if self.turns is None or path not in HEAVY_PATHS:
+            await self.app(scope, receive, send)
+            return
+        async with self.turns:
+            await self.app(scope, receive, send)

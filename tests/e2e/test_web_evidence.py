@@ -81,6 +81,16 @@ def finish_report(client: httpx.Client) -> str:
     return str(final.split("onder ", 1)[1].split(".", 1)[0])
 
 
+def test_a_file_sent_shows_in_the_conversation_read_back_after_a_reload(server: Server) -> None:
+    with server.client() as client:
+        start_report(client)
+        assert upload(client, png(), "IMG_0042.png").status_code == 200
+        history = client.get("/api/chat/history").json()
+    mine = [entry["text"] for entry in history["messages"] if entry["who"] == "me"]
+    assert mine[-1] == "Bijlage: IMG_0042.png"
+    assert history["messages"][-2]["text"] == "Bewijs ontvangen, ik voeg het toe aan je melding."
+
+
 def test_a_photo_and_a_pdf_sent_in_the_web_chat_are_in_the_filed_report(server: Server) -> None:
     image = png()
     with server.client() as client:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from bot.bootstrap import Container
 from bot.cli import app
 from bot.conversation.messages import Reply
 from bot.conversation.state import ConversationState
-from bot.domain.model import Evidence, Report
+from bot.domain.model import Evidence, Report, ReporterRole
 from bot.ports import ActionRecord
 
 Seed = Callable[..., str]
@@ -24,7 +25,8 @@ def seed(container: Container) -> Seed:
     """File a report for `reporter` with a photo, clocks, an action, a check-in, a digest item and an outbox row."""
 
     def file(reference: str, reporter: str = "demo", *, status: str = "ingediend",
-             created_at: datetime | None = None, done_at: datetime | None = None) -> str:
+             created_at: datetime | None = None, done_at: datetime | None = None,
+             victim: str | None = None) -> str:
         created = created_at or container.clock.now()
         photo = f"telegram/{reference}.jpg"
         path = container.settings.attachments_dir / photo
@@ -34,6 +36,9 @@ def seed(container: Container) -> Seed:
                         created_at=created, description=f"Een klant schold me uit ({reference})",
                         primary_form="verbaal", forms=("verbaal",), abcd="B", severe=False, severity="laag",
                         evidence=(Evidence("photo", photo, "image/jpeg", 20),), status=status)
+        if victim is not None:  # filed for a colleague
+            report = replace(report, reporter_role=ReporterRole.ON_BEHALF, victim_id=victim,
+                             victim_name=f"collega {victim}", victim_told=True)
         with container.uow_factory() as uow:
             uow.reports.add(report)
             uow.followup.add_clock(reference, "contact", "mgr", created, created + timedelta(days=1), None)

@@ -82,3 +82,23 @@ def test_erasing_a_person_removes_their_data_and_only_theirs(
         [row] = s.scalars(select(AuditRow).where(AuditRow.action == "person_erased")).all()
     assert row.details is not None
     assert (row.actor, row.details["employee"], row.details["reports"]) == ("cli", "demo", [mine])
+
+
+def test_reports_a_colleague_filed_about_someone_are_in_their_export_and_lose_their_name_on_erasure(
+    container: Container, seed: Seed, cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    about = seed("MLD-2026-00031", reporter="mgr", victim="demo")
+    target = tmp_path / "demo.json"
+    assert cli("person", "export", "demo", "-o", str(target)).exit_code == 0
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["reports"] == []
+    assert [r["reference"] for r in data["reports_about_them"]] == [about]
+
+    assert cli("person", "erase", "demo", "--yes").exit_code == 0
+
+    with container.session_factory() as s:
+        row = s.scalars(select(ReportRow).where(ReportRow.reference == about)).one()
+        assert (row.reporter_id, row.victim_id, row.victim_name, row.victim_told) == ("mgr", None, None, False)
+        [audit] = s.scalars(select(AuditRow).where(AuditRow.action == "person_erased")).all()
+    assert audit.details is not None
+    assert audit.details["rows"]["reports_victim_cleared"] == 1

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 
+from actions.aangifte import draft_text
 from actions.filing import ReportFiler
 from bot.channels.terminal import run_terminal_chat
 from bot.conversation.messages import Reply
 from bot.conversation.texts import Texts
-from bot.domain.model import Organisation
+from bot.domain.model import Organisation, Report
 from bot.service import ChatService
 from nlu.result import UnderstandContext, Understanding
 from tests.conftest import TZ, ChatHarness
@@ -33,6 +35,16 @@ def real(rules: object, org: Organisation, texts: Texts, clock: FakeClock, fake_
     service = ChatService(uow_factory=fake_uow, understander=rules, texts=texts, org=org,  # type: ignore[arg-type]
                           clock=clock, tz=TZ, on_filed=ReportFiler(org))
     return ChatHarness(service.handle)
+
+
+def to_summary(chat: ChatHarness) -> str:
+    """Answer what is still asked (the first button, else 'weet ik niet') until the summary shows."""
+    for _ in range(10):
+        if "Klopt dit?" in chat.text:
+            break
+        chat.say("weet ik niet") if not chat.choices else chat.press(chat.choices[0])
+    assert "Klopt dit?" in chat.text
+    return chat.text
 
 
 def count_questions(replies: list[Reply]) -> int:
@@ -221,6 +233,164 @@ def test_after_yes_there_were_witnesses_the_bot_asks_who(chat: ChatHarness, fake
     assert chat.say("mijn collega Sanne")[0].text == "Hoe voel je je nu?"
     state, _ = fake_uow.store.conversations[("web", "demo")]
     assert state.draft["witnesses"] == "mijn collega Sanne"
+
+
+# 8 -------------------------------------------------------------------------------------------------------
+
+TUESDAY_AFTERNOON = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # 16:00 in Amsterdam
+AT_TWO = "Vanmiddag om 14:00 schold een man me uit aan de balie. Geen letsel, geen getuigen."
+
+
+@pytest.fixture
+def tuesday(rules: object, org: Organisation, texts: Texts, fake_uow: FakeUnitOfWork) -> ChatHarness:
+    """A chat with the rule-based understanding on Tuesday 24 November 2026, 16:00."""
+    service = ChatService(uow_factory=fake_uow, understander=rules, texts=texts, org=org,  # type: ignore[arg-type]
+                          clock=FakeClock(TUESDAY_AFTERNOON), tz=TZ, on_filed=ReportFiler(org))
+    return ChatHarness(service.handle)
+
+
+def filed(chat: ChatHarness, fake_uow: FakeUnitOfWork) -> Report:
+    to_summary(chat)
+    chat.press("Versturen")
+    return fake_uow.store.reports[-1]
+
+
+def test_om_14_00_is_14_00_in_the_summary(tuesday: ChatHarness) -> None:
+    tuesday.say("Hallo")
+    tuesday.say(AT_TWO)
+    assert "Wanneer: dinsdag 24 november 2026, 14:00\n" in to_summary(tuesday)
+
+
+def test_the_report_keeps_the_interval_and_the_moment_the_reporter_named(
+    tuesday: ChatHarness, fake_uow: FakeUnitOfWork
+) -> None:
+    tuesday.say("Hallo")
+    tuesday.say(AT_TWO)
+    report = filed(tuesday, fake_uow)
+    assert report.occurred_at == datetime(2026, 11, 24, 14, 0, tzinfo=TZ)
+    assert (report.occurred_start, report.occurred_end) == (
+        datetime(2026, 11, 24, 13, 45, tzinfo=TZ), datetime(2026, 11, 24, 14, 15, tzinfo=TZ))
+
+
+def test_the_aangifte_draft_says_14_00_and_no_relative_words(
+    tuesday: ChatHarness, fake_uow: FakeUnitOfWork, org: Organisation, texts: Texts
+) -> None:
+    tuesday.say("Hallo")
+    tuesday.say(AT_TWO)
+    draft = draft_text(filed(tuesday, fake_uow), org.employee("demo"), org, texts, TZ)  # type: ignore[arg-type]
+    assert "Wanneer: dinsdag 24 november 2026, 14:00\n" in draft
+    assert "Wat: Op dinsdag 24 november 2026 om 14:00 schold een man me uit aan de balie." in draft
+    assert "13:45" not in draft
+    assert "vanmiddag" not in draft.lower()
+
+
+@pytest.mark.parametrize(("answer", "when"), [
+    ("om 14:00", "dinsdag 24 november 2026, 14:00"),
+    ("gisteren", "maandag 23 november 2026"),
+    ("Vanmiddag", "dinsdag 24 november 2026, tussen 12:00 en 18:00"),
+    ("gisteravond", "maandag 23 november 2026, tussen 18:00 en 24:00"),
+    ("gisteren rond 4 uur", "maandag 23 november 2026, rond 16:00"),
+    ("vorige week", "van maandag 16 november tot en met zondag 22 november 2026"),
+])
+def test_an_answer_to_wanneer_shows_as_an_absolute_date_in_the_summary(tuesday: ChatHarness, answer: str,
+                                                                        when: str) -> None:
+    tuesday.say("Hallo")
+    tuesday.say(SPARSE)
+    assert tuesday.say("Nee, verder")[0].text == "Wanneer gebeurde het?"
+    tuesday.say(answer)
+    assert f"Wanneer: {when}\n" in to_summary(tuesday)
+
+
+def test_gisteren_as_the_answer_leaves_no_relative_word_in_the_aangifte_draft(
+    tuesday: ChatHarness, fake_uow: FakeUnitOfWork, org: Organisation, texts: Texts
+) -> None:
+    tuesday.say("Hallo")
+    tuesday.say(SPARSE)
+    tuesday.say("Nee, verder")
+    tuesday.say("gisteren")
+    report = filed(tuesday, fake_uow)
+    assert report.occurred_at is None  # a whole day: no moment was named
+    draft = draft_text(report, org.employee("demo"), org, texts, TZ)  # type: ignore[arg-type]
+    assert "Wanneer: maandag 23 november 2026\n" in draft
+    assert "gisteren" not in draft.lower()
+
+
+# 10 ------------------------------------------------------------------------------------------------------
+
+
+def test_a_report_started_on_the_web_goes_on_in_the_terminal(chat: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+    chat.say("Hallo")
+    chat.say(SPARSE)
+    assert chat.press("Nee, verder")[0].text == "Wanneer gebeurde het?"
+    terminal = ChatHarness(chat.handle, user="demo", channel="terminal")
+    assert [r.text for r in terminal.say("vanochtend")] == [
+        "Je was in de browser bezig met een melding. We gaan hier verder waar je was.",
+        "Waar of hoe had je contact met de burger?",
+    ]
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert state.draft["occurred_text"] == "vanochtend"
+    assert ("terminal", "demo") not in fake_uow.store.conversations  # one conversation, one version
+
+
+def test_a_report_started_in_the_terminal_goes_on_on_the_web_and_is_filed_once(
+    chat: ChatHarness, fake_uow: FakeUnitOfWork
+) -> None:
+    terminal = ChatHarness(chat.handle, user="demo", channel="terminal")
+    terminal.say("Hallo")
+    terminal.say(RICH)
+    replies = chat.say("Nee, verder")
+    assert replies[0].text == "Je was in de terminal bezig met een melding. We gaan hier verder waar je was."
+    assert replies[1].text == "Hoe voel je je nu?"
+    assert chat.say("Gaat wel")[0].text.startswith("Wat wil je nu?")  # said once, not at every answer
+    chat.say("niets")
+    chat.say("Klopt")
+    chat.press("Versturen")
+    assert terminal.say("Hallo")[0].text.startswith("Hoi Sam")  # nothing left in progress in the terminal
+    assert len(fake_uow.store.reports) == 1
+
+
+def test_the_terminal_opening_says_where_the_report_was_and_the_first_answer_does_not_repeat_it(
+    chat: ChatHarness, service: ChatService
+) -> None:
+    chat.say("Hallo")
+    chat.say(SPARSE)
+    chat.press("Nee, verder")
+    assert [r.text for r in service.open_chat("terminal", "demo")] == [
+        "Je was in de browser bezig met een melding. We gaan hier verder waar je was.",
+        "Wanneer gebeurde het?",
+    ]
+    terminal = ChatHarness(chat.handle, user="demo", channel="terminal")
+    assert [r.text for r in terminal.say("vanochtend")] == ["Waar of hoe had je contact met de burger?"]
+
+
+def test_opening_a_chat_with_nothing_in_progress_greets_and_stores_nothing(
+    service: ChatService, fake_uow: FakeUnitOfWork
+) -> None:
+    assert service.open_chat("terminal", "demo")[0].text.startswith("Hoi Sam")
+    assert service.open_chat("terminal", "onbekend") == ()
+    assert fake_uow.store.conversations == {}
+
+
+def test_a_redelivered_terminal_message_is_still_processed_once(chat: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+    chat.say("Hallo")
+    chat.say(SPARSE)
+    chat.press("Nee, verder")
+    terminal = ChatHarness(chat.handle, user="demo", channel="terminal")
+    first = terminal.say("vanochtend", delivery_id="t-1")
+    again = terminal.say("vanochtend", delivery_id="t-1")
+    assert again == first
+    state, version = fake_uow.store.conversations[("web", "demo")]
+    assert (state.step, version) == ("where", 4)
+
+
+def test_a_linked_telegram_user_keeps_an_own_conversation(chat: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+    fake_uow.store.identities[("telegram", "555")] = "demo"
+    chat.say("Hallo")
+    chat.say(SPARSE)
+    telegram = ChatHarness(chat.handle, user="555", channel="telegram")
+    assert telegram.say("Hallo")[0].text.startswith("Hoi Sam")
+    assert fake_uow.store.conversations[("telegram", "555")][0].step == "describe"
+    assert fake_uow.store.conversations[("web", "demo")][0].step == "describe_more"
 
 
 # 11 and the unsure question ------------------------------------------------------------------------------

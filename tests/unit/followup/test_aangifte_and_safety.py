@@ -39,7 +39,8 @@ def test_the_draft_holds_the_seven_ws_the_employers_address_and_the_vpt_marking(
     assert "Wie: ik ben Sam de Vries, medewerker van Gemeente Voorbeeldstad." in text
     assert "Getuigen: collega Sanne." in text
     assert "letterlijke woorden: 'ik weet waar je woont'" in text
-    assert "Wanneer: gisteravond (17-11-2026 19:00)" in text
+    assert "Wanneer: dinsdag 17 november 2026, 19:00" in text
+    assert "gisteravond" not in text
 
 
 def test_typing_aangifte_after_filing_returns_the_draft_in_the_chat(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from actions.escalation import manager_reply, parse_command
 from actions.filing import ReportFiler
 from actions.timeline import plan_clocks
 from bot.conversation.texts import Texts
-from bot.domain.model import Organisation, Report
+from bot.domain.model import Organisation, Report, ReporterRole
 from tests.conftest import TZ, ChatHarness
 from tests.fakes import FakeClock
 from tests.unit.followup.fakes import FakeFollowUpStore, FollowUpFakeUnitOfWork
@@ -52,11 +53,23 @@ def test_the_manager_message_holds_what_happened_injury_perpetrator_and_wishes(
     reply = manager_reply(report, org.employee("demo"), plan_clocks(report, report.created_at, TZ), texts, TZ)
     for line in ("Wat er gebeurde: Hij zei: ik weet waar je woont. Dat vond ik eng.",
                  "Soort gedrag: bedreiging (D: bedreigend of fysiek gedrag); bedreigen",
-                 "Wanneer: gisteravond (17-11-2026 19:00)", "Waar: Balie of kantoor",
+                 "Wanneer: dinsdag 17 november 2026, 19:00", "Waar: Balie of kantoor",
                  "Letsel of schade: letsel: blauwe plek", "Dader: klant met een dossier",
                  "Wat de medewerker wil: hulp bij aangifte",
                  "Help Sam binnen 2 werkdagen met aangifte", "(uiterlijk 20-11-2026 10:00)", "bekijk MLD-2026-00042"):
         assert line in reply.text, line
+
+
+def test_the_manager_reads_who_it_happened_to_when_a_colleague_or_a_witness_reported_it(
+    org: Organisation, texts: Texts
+) -> None:
+    own = manager_reply(threat(), org.employee("demo"), (), texts, TZ)
+    assert "Wie het overkwam" not in own.text
+    for role, words in ((ReporterRole.ON_BEHALF, "gemeld door een collega"),
+                        (ReporterRole.WITNESS, "gemeld door een getuige")):
+        report = replace(threat(), reporter_role=role, victim_id=None, victim_name="Noor Bakker")
+        reply = manager_reply(report, org.employee("demo"), (), texts, TZ)
+        assert f"Wie het overkwam: Noor Bakker ({words})" in reply.text
 
 
 def test_the_story_is_cut_at_about_300_characters(org: Organisation, texts: Texts) -> None:

@@ -1,0 +1,151 @@
+"""The turn's storage fast paths on SQLite and PostgreSQL: one-statement start of a turn, upserts instead of
+savepoints, one writer at a time on SQLite, read-only lookups, and testing pooled connections that rested."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.exc import IntegrityError
+
+from bot.bootstrap import Container
+from bot.conversation.state import ConversationState
+from bot.ports import ConcurrencyConflict
+from bot.storage import db as db_module
+from bot.storage.db import make_engine, migrate, read_only
+from bot.storage.repositories import SqlConversationStore, SqlDeliveryLog, SqlReportRepository
+from tests.dbs import database_url
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def statements(container: Container) -> list[str]:
+    seen: list[str] = []
+    event.listen(container.db, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+def test_start_turn_reads_state_and_dedup_answer_in_one_statement(container: Container) -> None:
+    with container.session_factory() as session:
+        SqlConversationStore(session).save("web", "demo", "demo", ConversationState(step="describe"), None)
+        SqlDeliveryLog(session).record("web", "old", [{"text": "al gezien"}], NOW)
+        session.commit()
+    seen = statements(container)
+    with container.session_factory() as session:
+        store = SqlConversationStore(session)
+        fresh = store.start_turn("web", "demo", "web", "new")
+        seen_for_fresh = len(seen)
+        again = store.start_turn("web", "demo", "web", "old")
+    assert fresh.stored is None
+    assert fresh.loaded is not None
+    assert fresh.loaded[0].step == "describe"
+    assert fresh.loaded[1] == 1
+    assert seen_for_fresh == 1
+    assert again.stored == [{"text": "al gezien"}]
+    assert again.loaded is None
+
+
+def test_start_turn_of_a_first_message_finds_no_state(container: Container) -> None:
+    with container.session_factory() as session:
+        start = SqlConversationStore(session).start_turn("web", "nieuw", "terminal", "m-1")
+    assert (start.stored, start.loaded) == (None, None)
+
+
+def test_a_second_first_state_is_a_concurrency_conflict_not_an_error(container: Container) -> None:
+    with container.session_factory() as session:
+        store = SqlConversationStore(session)
+        store.save("web", "demo", "demo", ConversationState(), None)
+        with pytest.raises(ConcurrencyConflict):
+            store.save("web", "demo", "demo", ConversationState(), None)
+        # The transaction is still usable: no statement failed.
+        assert store.load("web", "demo") is not None
+
+
+def test_reference_numbers_come_from_one_upsert_per_year(container: Container) -> None:
+    with container.session_factory() as session:
+        reports = SqlReportRepository(session)
+        numbers = [reports.next_reference(2026), reports.next_reference(2026), reports.next_reference(2027)]
+        session.commit()
+    assert numbers == ["MLD-2026-00001", "MLD-2026-00002", "MLD-2027-00001"]
+
+
+def test_sqlite_writers_queue_in_the_process_instead_of_polling_the_lock(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (n INTEGER)"))
+    order: list[str] = []
+    first_in = threading.Event()
+
+    def first() -> None:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO t VALUES (1)"))
+            first_in.set()
+            time.sleep(0.3)
+            order.append("first commits")
+
+    def second() -> None:
+        first_in.wait()
+        with engine.begin() as conn:
+            order.append("second begins")
+            conn.execute(text("INSERT INTO t VALUES (2)"))
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    first_in.wait()
+    # A reader does not wait for the writer, and sees the last commit.
+    started = time.perf_counter()
+    with read_only(engine).connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM t")) == 0
+    assert time.perf_counter() - started < 0.2
+    for t in threads:
+        t.join()
+    assert order == ["first commits", "second begins"]
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM t")) == 2
+    engine.dispose()
+
+
+def test_a_failed_write_transaction_gives_the_writer_back(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY)"))
+    with engine.connect() as conn:
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+        with pytest.raises(IntegrityError):
+            conn.execute(text("INSERT INTO t VALUES (1)"))
+        conn.rollback()
+    done = threading.Event()
+
+    def write() -> None:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO t VALUES (2)"))
+        done.set()
+
+    threading.Thread(target=write).start()
+    assert done.wait(5)
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_pooled_postgres_connection_that_died_while_resting_is_replaced(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(db_module, "PING_AFTER_IDLE", 0.0)
+    with database_url("postgres", tmp_path) as url:
+        engine = make_engine(url)
+        migrate(engine)
+        with engine.connect() as conn:
+            pid = conn.scalar(text("SELECT pg_backend_pid()"))
+        admin = make_engine(url)
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            conn.commit()
+        admin.dispose()
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT 1")) == 1
+            assert conn.scalar(text("SELECT pg_backend_pid()")) != pid
+        engine.dispose()
