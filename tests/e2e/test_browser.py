@@ -94,6 +94,11 @@ def report_a_threat(page: Any) -> str:
     """The whole report by typing and tapping, as a reporter on a phone would; returns the closing text."""
     page.wait_for_selector(".msg.bot")  # the greeting
     type_message(page, THREAT)
+    return answer_until_filed(page)
+
+
+def answer_until_filed(page: Any) -> str:
+    """After the story: the remaining questions answered by tapping and typing; the whole chat as text."""
     tap(page, "Nee, verder")
     for _ in range(6):
         last = page.locator(".msg.bot").last.inner_text()

@@ -13,7 +13,14 @@ from fastapi import FastAPI
 from bot.bootstrap import bootstrap
 from bot.settings import Settings
 from bot.web.app import create_app
-from tests.e2e.test_browser import PHONE, browser, serious_violations, tap, type_message, wait_for_reply
+from tests.e2e.test_browser import (
+    PHONE,
+    answer_until_filed,
+    browser,
+    serious_violations,
+    type_message,
+    wait_for_reply,
+)
 from tests.e2e.test_web_evidence import png
 from tests.fakes import FakeUnderstander
 from tests.servers import running
@@ -54,20 +61,7 @@ def attach_with_the_keyboard(page: Any, name: str, mime: str, data: bytes) -> No
 
 def file_the_report(page: Any) -> str:
     """Answer the remaining questions by tapping and typing; the reference the report was filed under."""
-    tap(page, "Nee, verder")
-    for _ in range(6):
-        last = page.locator(".msg.bot").last.inner_text()
-        if "Hoe voel je je nu?" in last:
-            tap(page, "Gaat wel")
-        elif "Wat wil je nu?" in last:
-            type_message(page, "1 en 3")
-        elif "Klopt dat?" in last:
-            tap(page, "Klopt")
-        elif "Klopt dit?" in page.locator("#log").inner_text():
-            tap(page, "Versturen")
-            break
-        else:
-            type_message(page, "weet ik niet")
+    answer_until_filed(page)
     found = re.search(r"Je melding is opgeslagen onder (MLD-\d{4}-\d{5})", page.locator("#log").inner_text())
     assert found is not None
     return found.group(1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,17 +30,24 @@ class Server:
         return signed_in(self.app, self.url, employee_id)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
-    with database_url(request.param, tmp_path) as url:
-        container = bootstrap(Settings(database_url=url, scheduler_enabled=False), understander=FakeUnderstander(),
-                              clock=FakeClock())
+@contextmanager
+def web_chat(kind: str, tmp_path: Path) -> Iterator[Server]:
+    """meldbot's web app on a database of this kind, with the keyword understanding and a fixed clock."""
+    with database_url(kind, tmp_path) as url:
+        settings = Settings(database_url=url, scheduler_enabled=False, attachments_dir=tmp_path / "attachments")
+        container = bootstrap(settings, understander=FakeUnderstander(), clock=FakeClock())
         try:
             app = create_app(container=container)
             with running(app) as base:
                 yield Server(app, base)
         finally:
             container.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
+    with web_chat(request.param, tmp_path) as running_server:
+        yield running_server
 
 
 def post(client: httpx.Client, text: str, message_id: str | None = None, **extra: str) -> httpx.Response:

@@ -11,15 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.bootstrap import bootstrap
 from bot.evidence import ALLOWED_TYPES
-from bot.settings import Settings
-from bot.web.app import create_app
 from bot.web.evidence_upload import EVIDENCE_PATH, MAX_UPLOAD_BYTES, display_name
-from tests.dbs import database_url
-from tests.e2e.test_web_chat import Server, post
-from tests.fakes import FakeClock, FakeUnderstander
-from tests.servers import running
+from tests.e2e.test_web_chat import Server, post, web_chat
 
 STORY = "Gisteravond aan de balie dreigde een man: ik weet waar je woont. Mijn collega zag het. Geen letsel."
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -42,15 +36,8 @@ def png(width: int = 2, height: int = 2) -> bytes:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
-    with database_url(request.param, tmp_path) as url:
-        settings = Settings(database_url=url, scheduler_enabled=False, attachments_dir=tmp_path / "attachments")
-        container = bootstrap(settings, understander=FakeUnderstander(), clock=FakeClock())
-        try:
-            app = create_app(container=container)
-            with running(app) as base:
-                yield Server(app, base)
-        finally:
-            container.close()
+    with web_chat(request.param, tmp_path) as running_server:
+        yield running_server
 
 
 def upload(client: httpx.Client, data: bytes, name: str, message_id: str | None = None,
