@@ -242,11 +242,13 @@ class Dispatcher:
                     item.included_at = now
                     report = reports.get(item.reference)
                     if report is not None:
-                        entries.append((report, self._person(report.reporter_id), store.clocks(item.reference)))
+                        reporter = self._person(report.reporter_id)
+                        about = self._person(report.victim_id) if report.victim_id else reporter
+                        entries.append((report, reporter, store.clocks(item.reference), about))
                 if entries:
                     outbox.add(manager_id, digest_replies(entries, self.texts, self.tz), due_at=now, kind="digest",
                                dedup_key=f"digest:{manager_id}:{batch[0].id}",
-                               data={"references": [r.reference for r, _, _ in entries]})
+                               data={"references": [r.reference for r, _, _, _ in entries]})
                     digests += 1
             session.commit()
             return digests

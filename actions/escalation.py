@@ -149,11 +149,12 @@ def task_line(texts: Texts, clock: HasDeadline, reporter: Employee, tz: tzinfo) 
 
 def manager_reply(
     report: Report, reporter: Employee, clocks: Sequence[HasDeadline], texts: Texts, tz: tzinfo,
-    *, owner: Employee | None = None,
+    *, owner: Employee | None = None, concerns: Employee | None = None,
 ) -> Reply:
     """The message about a new report: reference, facts, the clocks, and the actions as buttons.
 
     With `owner`, the message is the coordinator's copy of a severe report: it names who owns the follow-up.
+    `concerns` is whom the tasks are about when that is not the reporter (the colleague it happened to).
     """
     if owner is not None:
         header = texts("escalation_header_coordinator", reference=report.reference, name=reporter.name,
@@ -165,19 +166,22 @@ def manager_reply(
     if clocks:
         lines.append("")
         lines.append(texts("escalation_tasks_of", owner=owner.name) if owner else texts("escalation_tasks"))
-        lines.extend(texts("escalation_task_line", task=task_line(texts, c, reporter, tz)) for c in clocks)
+        lines.extend(texts("escalation_task_line", task=task_line(texts, c, concerns or reporter, tz))
+                     for c in clocks)
     lines.append("")
     lines.append(texts("escalation_actions_hint", reference=report.reference, name=first_name(reporter.name)))
     return Reply("\n".join(lines), action_choices(texts), MANAGER_PROMPT + report.reference)
 
 
 def digest_replies(
-    items: Sequence[tuple[Report, Employee, Sequence[HasDeadline]]], texts: Texts, tz: tzinfo
+    items: Sequence[tuple[Report, Employee, Sequence[HasDeadline], Employee]], texts: Texts, tz: tzinfo
 ) -> list[Reply]:
-    """One message at the digest time: a header, then each report with its own buttons."""
+    """One message at the digest time: a header, then each report with its own buttons.
+
+    Each item: the report, its reporter, its clocks and whom it is about (see `manager_reply`)."""
     count = len(items)
     header = texts("digest_header_one") if count == 1 else texts("digest_header_many", count=count)
-    return [Reply(header), *(manager_reply(r, e, c, texts, tz) for r, e, c in items)]
+    return [Reply(header), *(manager_reply(r, e, c, texts, tz, concerns=who) for r, e, c, who in items)]
 
 
 def reminder_reply(report: Report, reporter: Employee, clock: HasDeadline, texts: Texts, tz: tzinfo) -> Reply:

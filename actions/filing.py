@@ -18,6 +18,7 @@ from actions.timeline import (
     FollowUpPolicy,
     Notice,
     alert_points,
+    concerned,
     needs_aangifte,
     plan_clocks,
     recipient_for,
@@ -79,7 +80,8 @@ class ReportFiler:
         store = uow.followup
         schedule_checkins(store, report, self.policy)
         victim = self._tell_victim(uow, report, reporter, now)
-        found = recipient_for(self.org, reporter)
+        subject = concerned(self.org, report, reporter)  # the colleague it happened to, or the reporter
+        found = recipient_for(self.org, subject)
         if found is None:
             logger.warning("report %s: nobody to tell (no manager or coordinator in the organisation file)",
                            report.reference)
@@ -91,7 +93,7 @@ class ReportFiler:
             store.add_clock(report.reference, clock.kind, owner.id, clock.starts_at, clock.due_at, first_alert)
         notices = self.policy.notices(self.org, reporter, report, now, self.tz)
         for notice in notices:
-            self._tell(uow, notice, report, reporter, owner, clocks, now)
+            self._tell(uow, notice, report, reporter, subject, owner, clocks, now)
         replies = [Reply(self._how_told(uow, notices, owner)), *victim]
         aangifte = next((c for c in clocks if c.kind == AANGIFTE_2WD), None)
         if AANGIFTE_WISH in report.wants and aangifte is not None:
@@ -120,16 +122,16 @@ class ReportFiler:
         uow.audit.record(now, reporter.id, "victim_told", report.reference)
         return (Reply(t("filed_victim_told", name=victim.name, first=first_name(victim.name))),)
 
-    def _tell(self, uow: UnitOfWork, notice: Notice, report: Report, reporter: Employee, owner: Employee,
-              clocks: Sequence[ClockPlan], now: datetime) -> None:
+    def _tell(self, uow: UnitOfWork, notice: Notice, report: Report, reporter: Employee, subject: Employee,
+              owner: Employee, clocks: Sequence[ClockPlan], now: datetime) -> None:
         if notice.kind == "digest":
             uow.followup.add_digest_item(notice.recipient_id, report.reference, notice.at)
             return
         if notice.kind == "coordinator_alert":
-            reply = manager_reply(report, reporter, clocks, self.texts, self.tz, owner=owner)
+            reply = manager_reply(report, reporter, clocks, self.texts, self.tz, owner=owner, concerns=subject)
             key = f"coordinator:{report.reference}"
         else:
-            reply = manager_reply(report, reporter, clocks, self.texts, self.tz)
+            reply = manager_reply(report, reporter, clocks, self.texts, self.tz, concerns=subject)
             key = f"escalation:{report.reference}"
         uow.outbox.add(notice.recipient_id, [reply], due_at=now, kind=notice.kind, dedup_key=key,
                        data={"reference": report.reference})

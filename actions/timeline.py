@@ -144,13 +144,20 @@ def due_alert(points: tuple[datetime, ...], done: int, now: datetime) -> tuple[i
     return index, (points[index + 1] if index + 1 < len(points) else None)
 
 
-def recipient_for(org: Organisation, reporter: Employee) -> tuple[Employee, str] | None:
-    """Who owns a report's follow-up: the reporter's manager, else the coordinator (with the role)."""
-    manager = org.manager_of(reporter.id)
-    if manager is not None and manager.id != reporter.id:
+def concerned(org: Organisation, report: Report, reporter: Employee) -> Employee:
+    """Whom the report is about: the colleague it happened to when one from the organisation file was named
+    (a report for a colleague, or by a witness), else the reporter."""
+    victim = org.employee(report.victim_id) if report.victim_id else None
+    return victim or reporter
+
+
+def recipient_for(org: Organisation, person: Employee) -> tuple[Employee, str] | None:
+    """Who owns the follow-up of a report about `person`: their manager, else the coordinator (with the role)."""
+    manager = org.manager_of(person.id)
+    if manager is not None and manager.id != person.id:
         return manager, "manager"
     coordinator = org.employee(org.coordinator_id) if org.coordinator_id else None
-    if coordinator is not None and coordinator.id != reporter.id:
+    if coordinator is not None and coordinator.id != person.id:
         return coordinator, "coordinator"
     return None
 
@@ -228,7 +235,7 @@ class FollowUpPolicy:
     def notices(self, org: Organisation, reporter: Employee, report: Report, filed_at: datetime,
                 tz: tzinfo) -> tuple[Notice, ...]:
         """Who is told at filing: the owner (at once or at today's digest); for severe reports the coordinator too."""
-        found = recipient_for(org, reporter)
+        found = recipient_for(org, concerned(org, report, reporter))
         if found is None:
             return ()
         owner, role = found

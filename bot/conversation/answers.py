@@ -121,7 +121,9 @@ def tidy_explanation(text: str) -> str:
 
 
 # Reporting for someone else: "ik meld dit namens mijn collega Noor", "ik zag dat een klant Noor uitschold".
-_NAME = r"([A-Z][\w'-]+(?:\s+(?:(?:van|de|der|den|el|ten|ter)\s+)*[A-Z][\w'-]+)?)"
+# A first name and at most two more capitalised words, with particles between ('Ahmed El Amrani',
+# 'Noor van der Berg'); the organisation file decides how many of the words belong to the name.
+_NAME = r"([A-Z][\w'-]+(?:\s+(?:(?:van|de|der|den|el|ten|ter)\s+)*[A-Z][\w'-]+){0,2})"
 _ON_BEHALF = re.compile(r"\bnamens\b|\bmeld\w*\b[^.?!]*\bvoor\s+(?:mijn|onze|een)\s+collega\b", re.IGNORECASE)
 _WITNESS = re.compile(r"\bik (?:zag|heb gezien|heb zien gebeuren) (?:dat|hoe)\b|\bik was getuige\b|\bals getuige\b",
                       re.IGNORECASE)
@@ -144,12 +146,20 @@ def reporter_role_in(text: str) -> str | None:
 
 
 def victim_named_in(text: str) -> str | None:
-    """The name of the colleague it happened to, as written ('Noor', 'Noor Bakker'); None when none is named."""
+    """The name of the colleague it happened to, as written ('Noor', 'Noor Bakker'); None when none is named.
+
+    It may carry a capitalised word that follows the name; `name_candidates` gives the shorter readings."""
     for pattern in _VICTIM_NAMED:
         found = pattern.search(text)
         if found:
             return found.group(1)
     return None
+
+
+def name_candidates(named: str) -> list[str]:
+    """'Ahmed El Amrani Gisteren' → the readings to look up, longest first, each ending in a capitalised word."""
+    words = named.split()
+    return [" ".join(words[:n]) for n in range(len(words), 0, -1) if words[n - 1][:1].isupper()]
 
 
 def victim_in_answer(text: str) -> str:
@@ -173,3 +183,26 @@ def evidence_request(text: str) -> str | None:
     """The reference in 'bewijs toevoegen aan MLD-2026-00042' (the whole message), else None."""
     found = _EVIDENCE_REQUEST.match(text)
     return found.group(1).upper() if found else None
+
+
+def match_choice(text: str, choices: Sequence[str]) -> int | None:
+    """The index of the chosen option: by number (1-based) or by its label."""
+    norm = normalise(text)
+    if norm.isdigit():
+        idx = int(norm) - 1
+        return idx if 0 <= idx < len(choices) else None
+    labels = [normalise(c) for c in choices]
+    if norm in labels:
+        return labels.index(norm)
+    starts = [i for i, lab in enumerate(labels) if norm and (lab.startswith(norm) and len(norm) >= 3)]
+    return starts[0] if len(starts) == 1 else None
+
+
+def match_numbers(text: str, count: int) -> list[int] | None:
+    """Several 1-based numbers ('1 en 3', '1,3'); None when the text is not only numbers."""
+    norm = normalise(text).replace(" en ", " ")
+    parts = norm.replace(",", " ").split()
+    if not parts or not all(p.isdigit() for p in parts):
+        return None
+    idx = sorted({int(p) - 1 for p in parts})
+    return idx if all(0 <= i < count for i in idx) else None

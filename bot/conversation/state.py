@@ -6,7 +6,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-IDLE = "idle"
+from bot.conversation.draft import ReportDraft
+from bot.domain.vocabulary import StepName
+
+IDLE = StepName.IDLE
 # Channels where the user id is the employee id. They share one conversation per employee, so that a report
 # started in the browser goes on in the terminal and the other way round. The shared conversation is kept
 # under the first channel's key, where it was kept before the terminal joined it (existing rows keep working).
@@ -23,7 +26,7 @@ class ConversationState:
     """Where one user is in the flow, and the report draft built so far."""
 
     step: str = IDLE
-    draft: dict[str, Any] = field(default_factory=dict)
+    draft: ReportDraft = field(default_factory=ReportDraft)
     history: tuple[str, ...] = ()  # steps answered before, for 'terug'
     reasked: bool = False  # the current question was re-asked once already
     return_step: str | None = None  # where 'stop → nee' or an edit goes back to
@@ -35,6 +38,10 @@ class ConversationState:
     evidence_for: str | None = None  # a filed report of one's own that the next files are added to
     # What was said in this conversation (for a web page reloaded mid-report): {"who", "text", ...} entries.
     transcript: tuple[dict[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.draft, ReportDraft):  # a draft in its old, loose form (a dict)
+            object.__setattr__(self, "draft", ReportDraft.from_json(self.draft))
 
     @property
     def prompt_id(self) -> str:
@@ -49,8 +56,8 @@ class ConversationState:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "step": self.step,
-            "draft": self.draft,
+            "step": str(self.step),
+            "draft": self.draft.to_json(),
             "history": list(self.history),
             "reasked": self.reasked,
             "return_step": self.return_step,
@@ -70,7 +77,7 @@ class ConversationState:
         last = data.get("last_activity")
         return cls(
             step=data.get("step", IDLE),
-            draft=dict(data.get("draft") or {}),
+            draft=ReportDraft.from_json(data.get("draft")),
             history=tuple(data.get("history") or ()),
             reasked=bool(data.get("reasked", False)),
             return_step=data.get("return_step"),

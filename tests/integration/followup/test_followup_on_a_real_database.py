@@ -61,7 +61,7 @@ def test_the_48_hour_rule_reminds_after_24_and_44_hours_then_escalates_to_the_co
     followup.travel(hours=20)
     reminders = [t for t in followup.sender.texts_to("mgr") if t.startswith("Herinnering")]
     assert len(reminders) == 2
-    assert all("Reageer binnen 48 uur naar de burger" in r for r in reminders)
+    assert all("Spreek de burger binnen 48 uur aan op het gedrag" in r for r in reminders)
     assert after_filing(followup.sender.texts_to("coord")) == []
     followup.travel(hours=4)
     [escalated] = after_filing(followup.sender.texts_to("coord"))

@@ -63,14 +63,24 @@ def test_every_step_has_its_question_and_reask_texts(texts: Texts) -> None:
         assert f"reask_{step}" in keys, step
 
 
+def _flow_sources() -> list[Path]:
+    """The flow: the engine, the steps and what they use (every module of the conversation package)."""
+    return sorted((ROOT / "bot/conversation").rglob("*.py"))
+
+
 def test_every_text_key_used_in_the_flow_exists(texts: Texts) -> None:
-    source = (ROOT / "bot/conversation/flow.py").read_text(encoding="utf-8")
-    used = set(re.findall(r"\bt\(\s*\"([a-z_0-9]+)\"", source))
-    assert used - texts.keys() == set()
+    for path in _flow_sources():
+        source = path.read_text(encoding="utf-8")
+        used = set(re.findall(r"\b(?:t|texts)\(\s*\"([a-z_0-9]+)\"", source))
+        assert used - texts.keys() == set(), path
 
 
 def test_no_dutch_user_text_is_hard_coded_in_the_flow() -> None:
-    source = (ROOT / "bot/conversation/flow.py").read_text(encoding="utf-8")
+    for path in _flow_sources():
+        _assert_no_dutch_sentences(path.read_text(encoding="utf-8"))
+
+
+def _assert_no_dutch_sentences(source: str) -> None:
     tree = ast.parse(source)
     docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
     strings = [

@@ -85,3 +85,24 @@ def test_who_gets_the_check_ins(role: str, victim: str | None, told: bool, expec
     report = Report("MLD-2026-00001", "demo", "handhaving", "web", datetime(2026, 11, 18, tzinfo=UTC), "", None,
                     (), None, False, "laag", reporter_role=role, victim_id=victim, victim_told=told)
     assert checkin_people(report) == expected
+
+
+def test_a_report_for_a_colleague_of_another_team_goes_to_their_manager_and_team(
+    reporter: ChatHarness, uow: FollowUpFakeUnitOfWork, store: FakeFollowUpStore
+) -> None:
+    story = ("Ik meld dit namens mijn collega Ahmed El Amrani. Een klant dreigde hem aan de telefoon: "
+             "ik weet waar je woont.")
+    reference = file_for_colleague(reporter, story, "Ja, laat het weten")
+    report = uow.store.reports[-1]
+    assert (report.reporter_id, report.victim_id, report.team_id) == ("demo", "ahmed", "klantcontact")
+    [escalation] = [o for o in uow.store.outbox if o["kind"] == "escalation"]
+    assert escalation["employee_id"] == "mgr2"  # Ahmed's manager, not Sam's (Linda Jansen)
+    text = escalation["replies"][0].text
+    assert f"Ernstige melding {reference} van Sam de Vries." in text
+    assert "Wie het overkwam: Ahmed El Amrani (gemeld door een collega)" in text
+    assert "contact op met Ahmed" in text
+    assert "contact op met Sam" not in text
+    assert {c.owner_id for c in store.clocks(reference)} == {"mgr2"}
+    assert "Peter Visser" in reporter.text
+    assert "Linda Jansen" not in reporter.text
+    assert "Je leidinggevende neemt binnen 24 uur contact op met Ahmed" in reporter.text

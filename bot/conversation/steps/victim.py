@@ -1,0 +1,36 @@
+"""'Wie is het overkomen?': only for someone else, when not named or not found in the organisation file."""
+
+from __future__ import annotations
+
+from bot.conversation.answers import has_words, name_candidates, normalise, victim_in_answer, without_markup
+from bot.conversation.messages import Reply
+from bot.conversation.reading import BARE_YES, is_skip
+from bot.conversation.state import ConversationState
+from bot.conversation.steps.base import Answered, Choice, Outcome, Said, Step, Unclear
+from bot.conversation.turns import TurnContext
+from bot.domain.vocabulary import StepName
+
+
+def take_victim(said: Said) -> Outcome:
+    """A colleague from the organisation file, else the words as they are (asked once)."""
+    u = said.understanding
+    if is_skip(said.text, u) or said.picked() == "dont_know":
+        return Answered(said.draft, skipped=True)  # a name said before stays, as words
+    clean = without_markup(said.text)
+    if not has_words(clean) or normalise(clean) in BARE_YES or u.intent in ("yes", "no"):
+        return Unclear(said.draft, words=clean)
+    name = victim_in_answer(clean)
+    colleague = next((c for c in map(said.ctx.colleague, name_candidates(name)) if c is not None), None)
+    if colleague is not None:
+        return Answered(said.draft.evolve(victim_id=colleague.id, victim_name=colleague.name))
+    return Answered(said.draft.evolve(victim_id=None, victim_name=name))
+
+
+def ask_victim(state: ConversationState, ctx: TurnContext, choices: tuple[str, ...],
+               pid: str | None) -> list[Reply] | None:
+    name = state.draft.victim_name
+    return [Reply(ctx.texts("ask_victim_unknown", name=name), choices, pid)] if name else None
+
+
+STEP = Step(StepName.VICTIM, expects="witnesses", handle=take_victim, choices=(Choice("dont_know", "dont_know"),),
+            words_question=ask_victim, text_keys=("ask_victim_unknown",))
