@@ -208,7 +208,20 @@ class ChatService:
         uow.reports.add_evidence(effect.reference, effect.evidence)
         uow.audit.record(now, employee.id, "evidence_added", effect.reference,
                          {"count": len(effect.evidence), "channel": channel})
+        self._tell_owner_of_evidence(uow, report, employee, now)
         return (Reply(self.texts("evidence_added", reference=effect.reference)),)
+
+    def _tell_owner_of_evidence(self, uow: UnitOfWork, report: Report, employee: Employee, now: datetime) -> None:
+        """Whoever owns the report's follow-up hears that evidence came in: at most one message an hour per
+        report, however many files are sent one after another."""
+        owner = next((c.owner_id for c in uow.followup.clocks(report.reference)), None)
+        if owner is None or owner == employee.id:
+            return
+        hour = now.astimezone(self.tz).strftime("%Y%m%d%H")
+        uow.outbox.add(owner, [Reply(self.texts("evidence_added_owner", name=employee.name,
+                                                reference=report.reference))],
+                       due_at=now, kind="evidence_added", dedup_key=f"evidence:{report.reference}:{hour}",
+                       data={"reference": report.reference})
 
     def context(self, uow: UnitOfWork, employee: Employee, channel: str, now: datetime) -> TurnContext:
         """What the engine may consult in a turn of `employee` on `channel`."""

@@ -59,6 +59,21 @@ def test_bewijs_toevoegen_asks_for_the_files_and_adds_them_to_the_filed_report(
     assert [a[2:4] for a in uow.store.audit if a[2] == "evidence_added"] == [("evidence_added", "MLD-2026-00001")] * 2
 
 
+def test_the_manager_hears_that_evidence_came_in_once_an_hour_however_many_files(
+    chat: ChatHarness, service: ChatService, uow: FakeUnitOfWork, clock: FakeClock
+) -> None:
+    chat.say("bewijs toevoegen aan MLD-2026-00001")
+    send_file(service)
+    send_file(service)
+    told = [o for o in uow.store.outbox if o["kind"] == "evidence_added"]
+    assert [(o["employee_id"], o["replies"][0].text) for o in told] == [
+        ("mgr", "Sam de Vries heeft bewijs toegevoegd aan melding MLD-2026-00001. "
+                "Typ 'bekijk MLD-2026-00001' om het te zien.")]
+    clock.advance(hours=1)
+    send_file(service, "bewijs toevoegen aan MLD-2026-00001")
+    assert len([o for o in uow.store.outbox if o["kind"] == "evidence_added"]) == 2
+
+
 def test_a_file_sent_with_the_request_as_its_caption_is_added_at_once(
     chat: ChatHarness, service: ChatService, uow: FakeUnitOfWork
 ) -> None:
