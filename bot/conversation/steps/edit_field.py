@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from bot.conversation.draft import ReportDraft
+from bot.conversation.reading import for_someone_else
 from bot.conversation.steps.base import Choice, GoTo, Outcome, Reask, Said, Step
+from bot.conversation.texts import Texts
 from bot.domain.vocabulary import StepName
 
 DESCRIPTION = "description"
@@ -17,5 +20,13 @@ def pick_field(said: Said) -> Outcome:
     return GoTo(StepName.DESCRIBE if key == DESCRIPTION else StepName(key), editing=True)
 
 
-STEP = Step(StepName.EDIT_FIELD, expects="choice", handle=pick_field,
-            choices=tuple(Choice(str(f), str(f), group="edit_fields") for f in FIELDS))
+CHOICES = tuple(Choice(str(f), str(f), group="edit_fields") for f in FIELDS)
+# Who it happened to, after the story, when the report is for a colleague or by a witness.
+WITH_VICTIM = (CHOICES[0], Choice(str(StepName.VICTIM), str(StepName.VICTIM), group="edit_fields"), *CHOICES[1:])
+
+
+def fields_for(draft: ReportDraft, _t: Texts) -> tuple[Choice, ...]:
+    return WITH_VICTIM if for_someone_else(draft) else CHOICES
+
+
+STEP = Step(StepName.EDIT_FIELD, expects="choice", handle=pick_field, choices=CHOICES, dynamic_choices=fields_for)

@@ -21,15 +21,19 @@ def take_victim(said: Said) -> Outcome:
         return Unclear(said.draft, words=clean)
     name = victim_in_answer(clean)
     colleague = next((c for c in map(said.ctx.colleague, name_candidates(name)) if c is not None), None)
-    if colleague is not None:
-        return Answered(said.draft.evolve(victim_id=colleague.id, victim_name=colleague.name))
-    return Answered(said.draft.evolve(victim_id=None, victim_name=name))
+    found = (colleague.id, colleague.name) if colleague is not None else (None, name)
+    draft = said.draft
+    if found[0] != draft.victim_id:  # someone else now: nobody is told without asking about them
+        draft = draft.evolve(victim_told=False)
+    return Answered(draft.evolve(victim_id=found[0], victim_name=found[1]))
 
 
 def ask_victim(state: ConversationState, ctx: TurnContext, choices: tuple[str, ...],
                pid: str | None) -> list[Reply] | None:
     name = state.draft.victim_name
-    return [Reply(ctx.texts("ask_victim_unknown", name=name), choices, pid)] if name else None
+    if state.editing or not name:  # from the summary: the plain question
+        return None
+    return [Reply(ctx.texts("ask_victim_unknown", name=name), choices, pid)]
 
 
 STEP = Step(StepName.VICTIM, expects="witnesses", handle=take_victim, choices=(Choice("dont_know", "dont_know"),),

@@ -152,3 +152,31 @@ def test_a_colleague_is_found_by_full_or_first_name_only_when_unique(org: Organi
     assert org.employee_named("Noor").id == "noor"  # type: ignore[union-attr]
     assert org.employee_named("Sam", besides="demo") is None  # never the reporter
     assert org.employee_named("Jan") is None
+
+
+def test_who_it_happened_to_can_be_changed_from_the_summary_and_the_new_colleague_is_not_told_unasked(
+    chat: ChatHarness, fake_uow: FakeUnitOfWork
+) -> None:
+    chat.say("Hallo")
+    chat.say(ON_BEHALF)
+    answer_until(chat, "Mag ik")
+    chat.press("Ja, laat het weten")
+    answer_until(chat, "Klopt dit?")
+    chat.press("Iets aanpassen")
+    assert chat.choices[:2] == ("Wat er gebeurde", "Wie het overkwam")
+    chat.press("Wie het overkwam")
+    assert chat.text.startswith("Wie is het overkomen?")
+    summary = chat.say("Ahmed El Amrani")
+    text = "\n".join(r.text for r in summary)
+    assert "Wie het overkwam: Ahmed El Amrani\n" in text
+    assert "Bericht aan Ahmed: nee" in text
+    report = filed(chat, fake_uow)
+    assert (report.victim_id, report.victim_told, report.team_id) == ("ahmed", False, "klantcontact")
+
+
+def test_a_report_about_yourself_offers_no_victim_to_change(chat: ChatHarness) -> None:
+    chat.say("Hallo")
+    chat.say("Vanochtend aan de balie schold een klant me uit voor idioot.")
+    answer_until(chat, "Klopt dit?")
+    chat.press("Iets aanpassen")
+    assert "Wie het overkwam" not in chat.choices
