@@ -14,6 +14,7 @@ class StepName(StrEnum):
     VICTIM = "victim"
     WHEN = "when"
     WHERE = "where"
+    HARM_AND_WITNESSES = "harm_and_witnesses"
     INJURY = "injury"
     WITNESSES = "witnesses"
     WITNESSES_WHO = "witnesses_who"

@@ -78,7 +78,7 @@ def test_an_inspector_links_and_reports_from_telegram_by_polling(api: FakeBotApi
         assert converse(api, u.photo("ph1"))[0].startswith("Bewijs ontvangen")
         assert press(api, "Nee, verder") == ["Wanneer gebeurde het?"]
         converse(api, u.text("vanochtend"))
-        for label in ("Huisbezoek, inspectie of buitendienst", "Nee", "Nee", "Niet goed",
+        for label in ("Huisbezoek, inspectie of buitendienst", "Nee, niemand gewond en geen getuigen", "Niet goed",
                       "Contact met mijn leidinggevende", "Klopt"):
             press(api, label)
         assert "Je melding is opgeslagen onder" in press(api, "Versturen")[0]

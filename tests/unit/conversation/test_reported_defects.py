@@ -166,6 +166,7 @@ def test_a_script_tag_as_injury_is_asked_again_and_not_recorded(chat: ChatHarnes
     chat.press("Nee, verder")
     chat.say("vanochtend")
     chat.press("Telefoon")
+    chat.say("geen getuigen")  # harm is left open: the injury question comes on its own
     assert "Bijvoorbeeld" in chat.say("<script>alert(1)</script>")[0].text
     chat.say("<b></b>")
     state, _ = fake_uow.store.conversations[("web", "demo")]
@@ -179,6 +180,7 @@ def test_klopt_as_injury_is_asked_again_then_kept_marked_unclear(chat: ChatHarne
     chat.press("Nee, verder")
     chat.say("vanochtend")
     chat.press("Telefoon")
+    chat.say("geen getuigen")  # harm is left open: the injury question comes on its own
     assert chat.say("Klopt")[0].text == "Kies een optie, of beschrijf het kort. Bijvoorbeeld: 'nee, niets'."
     assert chat.say("Klopt")[0].text == "Ik noteer het zo."
     state, _ = fake_uow.store.conversations[("web", "demo")]
@@ -228,7 +230,7 @@ def test_after_yes_there_were_witnesses_the_bot_asks_who(chat: ChatHarness, fake
     chat.press("Nee, verder")
     chat.say("vanochtend")
     chat.press("Telefoon")
-    chat.press("Nee")
+    assert chat.say("niet gewond")[0].text == "Waren er getuigen? Bijvoorbeeld een collega."
     assert chat.press("Ja")[0].text.startswith("Wie waren de getuigen?")
     assert chat.say("mijn collega Sanne")[0].text == "Hoe voel je je nu?"
     state, _ = fake_uow.store.conversations[("web", "demo")]
@@ -466,8 +468,7 @@ def test_the_summary_says_no_injury_and_no_damage_in_plain_dutch(chat: ChatHarne
     chat.press("Nee, verder")
     chat.say("vanochtend")
     chat.press("Telefoon")
-    chat.press("Nee")
-    chat.press("Nee")
+    chat.press("Nee, niemand gewond en geen getuigen")
     chat.press("Gaat wel")
     chat.say("niets")
     chat.press("Klopt")
@@ -553,6 +554,20 @@ def test_a_rich_story_with_the_rule_understanding_needs_at_most_six_questions(re
         questions += count_questions(replies)
     assert "Klopt dit?" in real.text
     assert questions <= 6
+
+
+def test_one_answer_to_the_question_on_harm_and_witnesses_can_tell_both(
+    real: ChatHarness, fake_uow: FakeUnitOfWork
+) -> None:
+    real.say("Hallo")
+    real.say("een meneer schold me helemaal verrot")
+    real.press("Nee, verder")
+    real.say("vanochtend")
+    real.press("Telefoon")
+    assert real.say("Niet gewond, mijn collega Sanne zag het")[0].text == "Hoe voel je je nu?"
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert state.draft["injury"] == "nee"
+    assert "Sanne" in state.draft["witnesses"]
 
 
 # 13 ------------------------------------------------------------------------------------------------------

@@ -73,8 +73,11 @@ def test_sparse_description_asks_when_where_injury_and_witnesses(chat: ChatHarne
     chat.say("een meneer schold me helemaal verrot")
     assert chat.press("Nee, verder")[0].text == "Wanneer gebeurde het?"
     assert chat.say("vanochtend")[0].text == "Waar of hoe had je contact met de burger?"
-    assert chat.press("Telefoon")[0].text == "Ben je gewond geraakt, of is er iets kapot gegaan?"
-    assert chat.press("Nee")[0].text == "Waren er getuigen? Bijvoorbeeld een collega."
+    # Neither harm nor witnesses in the story: one question for both, then what the answer left open.
+    assert chat.press("Telefoon")[0].text == ("Ben je gewond geraakt of is er iets kapot gegaan? En waren er "
+                                             "getuigen? Bijvoorbeeld: 'niet gewond, mijn collega Sanne zag het'.")
+    assert chat.choices == ("Nee, niemand gewond en geen getuigen", "Weet ik niet")
+    assert chat.say("niet gewond")[0].text == "Waren er getuigen? Bijvoorbeeld een collega."
     assert chat.say("weet ik niet")[0].text == "Prima, dat slaan we over."
 
 

@@ -1,0 +1,39 @@
+"""'Was er letsel of schade, en waren er getuigen?': both in one question when the story told neither.
+
+What the answer says of either is kept; what it leaves open is asked on its own next (injury, witnesses).
+"""
+
+from __future__ import annotations
+
+from bot.conversation.answers import has_words, normalise, without_markup
+from bot.conversation.reading import BARE_YES, injury_values, is_skip, named_witnesses
+from bot.conversation.steps.base import Answered, Choice, Outcome, Said, Step, Unclear
+from bot.domain.vocabulary import StepName
+
+NEITHER = "harm_witnesses_none"
+
+
+def take_harm_and_witnesses(said: Said) -> Outcome:
+    draft, u = said.draft, said.understanding
+    if is_skip(said.text, u) or said.picked() == "dont_know":
+        both = draft.evolve(injury=None, damage=None, witnesses=None)
+        return Answered(both.with_answered(StepName.INJURY, StepName.WITNESSES), skipped=True)
+    clean = without_markup(said.text)
+    bare_no = u.intent == "no" and u.entities.injury is None and u.entities.witnesses is None
+    if said.picked() == NEITHER or bare_no:
+        neither = draft.evolve(injury="nee", damage="nee", witnesses="nee")
+        return Answered(neither.with_answered(StepName.INJURY, StepName.WITNESSES))
+    ent = u.entities
+    if not has_words(clean) or normalise(clean) in BARE_YES:
+        return Unclear(draft, words=clean)  # asked again with an example, then each on its own
+    if ent.injury is not None or ent.damage is not None:
+        draft = draft.evolve(**injury_values(ent.injury, ent.damage, clean)).with_answered(StepName.INJURY)
+    if ent.witnesses is not None:
+        witnesses = named_witnesses(ent.witnesses_text or clean) if ent.witnesses else "nee"
+        draft = draft.evolve(witnesses=witnesses).with_answered(StepName.WITNESSES)
+    return Answered(draft)
+
+
+STEP = Step(StepName.HARM_AND_WITNESSES, expects="injury", handle=take_harm_and_witnesses,
+            choices=(Choice(NEITHER, NEITHER), Choice("dont_know", "dont_know")),
+            text_keys=("ask_harm_and_witnesses_other",))
