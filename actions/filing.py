@@ -41,7 +41,7 @@ def default_texts() -> Texts:
     from bot.settings import DATA_DIR
 
     with (DATA_DIR / "texts.nl.yml").open(encoding="utf-8") as fh:
-        return Texts(yaml.safe_load(fh))
+        return Texts(yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 def reachable(person: Employee, channels: Collection[str], push_channels: Collection[str]) -> bool:

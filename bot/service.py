@@ -185,8 +185,9 @@ class ChatService:
                 taken = intercept(uow, msg, employee, state, now)
                 if taken is not None:
                     return self._finish(uow, msg, taken, now)
-            understanding = self.understand(msg.text, UnderstandContext(now=now, expecting=expecting(state)))
-            ctx = self.context(uow, employee, msg.channel, now)
+            understand = self.understand_once()
+            understanding = understand(msg.text, UnderstandContext(now=now, expecting=expecting(state)))
+            ctx = self.context(uow, employee, msg.channel, now, understand=understand)
             turn = self.engine.take_turn(state, msg, understanding, ctx)
             if turn.state is not state:
                 uow.conversations.save(*key, employee.id, turn.state, version)
@@ -223,14 +224,35 @@ class ChatService:
                        due_at=now, kind="evidence_added", dedup_key=f"evidence:{report.reference}:{hour}",
                        data={"reference": report.reference})
 
-    def context(self, uow: UnitOfWork, employee: Employee, channel: str, now: datetime) -> TurnContext:
+    def understand_once(self) -> Callable[[str, UnderstandContext], Understanding]:
+        """`understand` for one turn: asked the same again (the engine re-reads a description with the context
+        the turn already had), it answers from memory instead of running the model a second time."""
+        seen: dict[tuple[str, UnderstandContext], Understanding] = {}
+
+        def understand(text: str, context: UnderstandContext) -> Understanding:
+            key = (text, context)
+            if key not in seen:
+                seen[key] = self.understand(text, context)
+            return seen[key]
+
+        return understand
+
+    def context(
+        self,
+        uow: UnitOfWork,
+        employee: Employee,
+        channel: str,
+        now: datetime,
+        *,
+        understand: Callable[[str, UnderstandContext], Understanding] | None = None,
+    ) -> TurnContext:
         """What the engine may consult in a turn of `employee` on `channel`."""
         return TurnContext(
             reporter=employee,
             now=now,
             texts=self.texts,
             tz=self.tz,
-            understand=self.understand,
+            understand=understand or self.understand,
             next_reference=lambda: uow.reports.next_reference(now.astimezone(self.tz).year),
             own_reports=lambda: uow.reports.for_reporter(employee.id),
             channel=channel,

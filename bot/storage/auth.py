@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Index, String, Text, bindparam, delete, func, select, update
+from sqlalchemy import Connection, Index, String, Text, bindparam, delete, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.storage.orm import Base
@@ -138,10 +138,7 @@ class SqlAuthStore:
         return sid
 
     def find_session(self, sid: str) -> SessionInfo | None:
-        row = self.session.connection().execute(_FIND_SESSION, {"id_hash": token_hash(sid)}).first()
-        if row is None:
-            return None
-        return SessionInfo(row.employee_id, row.via, row.created_at, row.last_seen_at)
+        return find_session(self.session.connection(), sid)
 
     def touch_session(self, sid: str, now: datetime) -> None:
         self.session.execute(update(WebSessionRow).where(WebSessionRow.id_hash == token_hash(sid))
@@ -190,3 +187,12 @@ class SqlAuthStore:
         self.session.execute(delete(LoginLinkRow).where(LoginLinkRow.expires_at < now - links_after))
         self.session.execute(delete(OidcLoginRow).where(OidcLoginRow.created_at < now - pending_after))
         self.session.execute(delete(AuthFailureRow).where(AuthFailureRow.at < now - failures_after))
+
+
+def find_session(conn: Connection, sid: str) -> SessionInfo | None:
+    """The session of a cookie (not revoked ones), on a plain connection: the lookup of
+    every request, so without a unit of work around it."""
+    row = conn.execute(_FIND_SESSION, {"id_hash": token_hash(sid)}).first()
+    if row is None:
+        return None
+    return SessionInfo(row.employee_id, row.via, row.created_at, row.last_seen_at)

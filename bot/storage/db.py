@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import re
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +72,7 @@ def _ping_idle_connections(engine: Engine) -> None:
 
 def read_only(engine: Engine) -> Engine:
     """The same engine (and pool) for work that only reads: on SQLite it neither takes nor waits for the
-    write lock (WAL readers see the last commit); on PostgreSQL it runs without BEGIN and ROLLBACK (each
+    write lock (WAL readers see the last commit); on both it runs without BEGIN and ROLLBACK (each
     statement sees the last commit), which saves two round trips for a lookup of one row."""
     if engine.dialect.name == "sqlite":
         return engine.execution_options(**{READ_ONLY: True})
@@ -153,7 +155,8 @@ def _tune_sqlite(engine: Engine, writer: _WriterLock) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(conn: Any) -> None:
         if conn.get_execution_options().get(READ_ONLY):
-            conn.exec_driver_sql("BEGIN")
+            # No BEGIN: each statement reads the last commit on its own (as on PostgreSQL in autocommit),
+            # and the lookup of a session costs one statement instead of three.
             return
         dbapi_conn = conn.connection.dbapi_connection
         if isinstance(dbapi_conn, sqlite3.Connection) and hasattr(dbapi_conn, "begin_write"):
@@ -170,6 +173,8 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config  # imported when needed: alembic takes a while to import
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
@@ -191,13 +196,51 @@ def _file_lock(engine: Engine) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def head_revisions() -> frozenset[str]:
+    """The newest revision(s) of the migration scripts, read from their `revision`/`down_revision` lines
+    (empty when a script does not spell them as a plain string or None: then alembic decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(m.groups() for m in _REVISION_LINE.finditer(script.read_text(encoding="utf-8")))
+        revision, down = found.get("revision", ""), found.get("down_revision", "")
+        plain = re.fullmatch(r"'([^']+)'|\"([^\"]+)\"", revision)
+        if plain is None or (down != "None" and re.fullmatch(r"'([^']+)'|\"([^\"]+)\"", down) is None):
+            return frozenset()
+        revisions.add(plain.group(1) or plain.group(2))
+        if down != "None":
+            parents.add(down.strip("'\""))
+    return frozenset(revisions - parents)
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when the database is at the newest revision already (then start-up need not import alembic)."""
+    heads = head_revisions()
+    if not heads:
+        return False
+    try:
+        with read_only(engine).connect() as conn:
+            stored = {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    except Exception:  # noqa: BLE001 - no version table yet (a new database), or unreadable: let alembic see
+        return False
+    return stored == heads
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (safe to call from several processes at once)."""
+    if schema_is_current(engine):
+        logger.info("database schema is up to date (%s)", engine.dialect.name)
+        return
     with _file_lock(engine):
         _migrate(engine)
 
 
 def _migrate(engine: Engine) -> None:
+    from alembic import command
+
     cfg = alembic_config(engine)
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":

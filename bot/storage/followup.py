@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import functools
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -27,7 +28,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.ports import ASKED, EXPIRED, SCHEDULED, STOPPED, ActionRecord, CheckIn, ClockState, FollowUpStore
 from bot.storage.orm import Base, OutboxRow, ReportRow
+from bot.storage.repositories import FILED_IN_THIS_SESSION
 from bot.storage.uow import SqlUnitOfWork
+
+T = TypeVar("T")
 
 
 class ClockRow(Base):
@@ -147,34 +151,79 @@ _OPEN_CHECKIN = (select(_checkins)
                  .order_by(_checkins.c.asked_at.desc(), _checkins.c.id.desc()).limit(1))
 
 
+def _pending_writes(method: Callable[..., T]) -> Callable[..., T]:
+    """Writes the clocks and check-ins added so far before `method` runs (it may read or change them)."""
+
+    @functools.wraps(method)
+    def wrapper(self: SqlFollowUpStore, *args: Any, **kwargs: Any) -> T:
+        self.flush()
+        return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class SqlFollowUpStore:
-    """The FollowUpStore port on SQLAlchemy, plus the row locking the tick needs."""
+    """The FollowUpStore port on SQLAlchemy, plus the row locking the tick needs.
+
+    The clocks and check-ins of a filing are written together, each kind in one executemany, when the unit of
+    work commits or before any other method of this store runs (nothing else reads them in the same turn).
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self._filed_cache: dict[str, tuple[str | None, datetime | None]] = {}
+        self._new_clocks: list[dict[str, Any]] = []
+        self._new_checkins: list[dict[str, Any]] = []
+
+    def flush(self) -> None:
+        """Write the clocks and check-ins added since the last flush."""
+        if not (self._new_clocks or self._new_checkins):
+            return
+        connection = self.session.connection()
+        clocks, self._new_clocks = self._new_clocks, []
+        checkins, self._new_checkins = self._new_checkins, []
+        if clocks:
+            connection.execute(_INSERT_CLOCK, clocks)
+            # New clocks are open: a report's earliest open deadline can only move earlier.
+            earliest: dict[str, datetime] = {}
+            for clock in clocks:
+                ref = clock["reference"]
+                earliest[ref] = min(earliest.get(ref, clock["due_at"]), clock["due_at"])
+            connection.execute(_EARLIER_NEXT_DUE, [{"p_reference": ref, "p_due_at": due}
+                                                   for ref, due in earliest.items()])
+        if checkins:
+            connection.execute(_INSERT_CHECKIN, checkins)
+
+    def discard(self) -> None:
+        """Forget what was added and not written (the transaction is rolled back)."""
+        self._new_clocks, self._new_checkins = [], []
+        self._filed_cache.clear()
+        self.session.info.pop(FILED_IN_THIS_SESSION, None)
 
     # -- clocks ------------------------------------------------------------------------------
 
     def add_clock(self, reference: str, kind: str, owner_id: str, starts_at: datetime, due_at: datetime,
                   next_alert_at: datetime | None) -> None:
         team_id, filed_at = self._filed(reference)
-        connection = self.session.connection()
-        connection.execute(_INSERT_CLOCK, {
+        self._new_clocks.append({
             "reference": reference, "kind": kind, "owner_id": owner_id, "starts_at": starts_at, "due_at": due_at,
             "alerts_sent": 0, "next_alert_at": next_alert_at, "team_id": team_id, "filed_at": filed_at})
-        # A new clock is open: the report's earliest open deadline can only move earlier.
-        connection.execute(_EARLIER_NEXT_DUE, {"p_reference": reference, "p_due_at": due_at})
 
     def _filed(self, reference: str) -> tuple[str | None, datetime | None]:
-        """The team and filing time of a report (None, None before it is stored); read once per report."""
+        """The team and filing time of a report (None, None before it is stored); read once per report, and
+        not at all when the report was added in this transaction."""
         if reference not in self._filed_cache:
+            added = self.session.info.get(FILED_IN_THIS_SESSION, {}).get(reference)
+            if added is not None:
+                self._filed_cache[reference] = added
+                return added
             row = self.session.connection().execute(_FILED, {"p_reference": reference}).first()
             if row is None:
                 return None, None
             self._filed_cache[reference] = (row.team_id, row.created_at)
         return self._filed_cache[reference]
 
+    @_pending_writes
     def _set_next_due(self, reference: str) -> None:
         """Keep the report's earliest open deadline (the inbox sorts on it)."""
         earliest = (select(func.min(ClockRow.due_at))
@@ -183,10 +232,12 @@ class SqlFollowUpStore:
         self.session.execute(update(ReportRow).where(ReportRow.reference == reference)
                              .values(next_due_at=earliest))
 
+    @_pending_writes
     def clocks(self, reference: str) -> Sequence[ClockState]:
         rows = self.session.scalars(select(ClockRow).where(ClockRow.reference == reference).order_by(ClockRow.id))
         return [_clock(r) for r in rows]
 
+    @_pending_writes
     def acknowledge(self, reference: str, kinds: Sequence[str], actor_id: str, at: datetime) -> list[str]:
         stmt = select(ClockRow).where(ClockRow.reference == reference, ClockRow.kind.in_(list(kinds)),
                                       ClockRow.acknowledged_at.is_(None))
@@ -203,6 +254,7 @@ class SqlFollowUpStore:
             self._set_next_due(reference)
         return stopped
 
+    @_pending_writes
     def lock_due_clocks(self, now: datetime, limit: int) -> Sequence[ClockRow]:
         stmt = (
             select(ClockRow)
@@ -216,6 +268,7 @@ class SqlFollowUpStore:
 
     # -- actions -----------------------------------------------------------------------------
 
+    @_pending_writes
     def add_action(self, action: ActionRecord) -> int:
         row = ActionRow(reference=action.reference, actor_id=action.actor_id, role=action.role,
                         action=action.action, note=action.note, at=action.at, summary=action.summary,
@@ -224,6 +277,7 @@ class SqlFollowUpStore:
         self.session.flush()
         return row.id
 
+    @_pending_writes
     def actions(self, reference: str) -> Sequence[ActionRecord]:
         rows = self.session.scalars(select(ActionRow).where(ActionRow.reference == reference).order_by(ActionRow.id))
         return [ActionRecord(r.reference, r.actor_id, r.role, r.action, r.note, r.at, r.summary, r.details)
@@ -233,21 +287,25 @@ class SqlFollowUpStore:
 
     def add_checkin(self, reference: str, employee_id: str, seq: int, due_at: datetime, stress: bool) -> None:
         team_id, filed_at = self._filed(reference)
-        self.session.connection().execute(_INSERT_CHECKIN, {
+        self._new_checkins.append({
             "reference": reference, "employee_id": employee_id, "seq": seq, "due_at": due_at, "stress": stress,
             "status": SCHEDULED, "referral_offered": False, "team_id": team_id, "filed_at": filed_at})
 
+    @_pending_writes
     def checkin(self, checkin_id: int) -> CheckIn | None:
         row = self.session.get(CheckInRow, checkin_id)
         return _checkin(row) if row else None
 
+    @_pending_writes
     def open_checkin(self, employee_id: str) -> CheckIn | None:
         row = self.session.connection().execute(_OPEN_CHECKIN, {"p_employee_id": employee_id}).first()
         return _checkin(row) if row else None  # type: ignore[arg-type]  # a Row has the attributes it reads
 
+    @_pending_writes
     def update_checkin(self, checkin_id: int, **changes: Any) -> None:
         self.session.execute(update(CheckInRow).where(CheckInRow.id == checkin_id).values(**changes))
 
+    @_pending_writes
     def stop_checkins(self, employee_id: str, at: datetime) -> int:
         result = self.session.execute(
             update(CheckInRow)
@@ -256,6 +314,7 @@ class SqlFollowUpStore:
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
+    @_pending_writes
     def lock_due_checkins(self, now: datetime, limit: int) -> Sequence[CheckInRow]:
         stmt = (
             select(CheckInRow)
@@ -267,6 +326,7 @@ class SqlFollowUpStore:
             stmt = stmt.with_for_update(skip_locked=True)
         return list(self.session.scalars(stmt))
 
+    @_pending_writes
     def expire_open_checkins(self, employee_id: str, except_id: int) -> None:
         """An older question still waiting is superseded by a new check-in."""
         self.session.execute(
@@ -277,10 +337,12 @@ class SqlFollowUpStore:
 
     # -- digest ------------------------------------------------------------------------------
 
+    @_pending_writes
     def add_digest_item(self, manager_id: str, reference: str, digest_at: datetime) -> None:
         self.session.add(DigestItemRow(manager_id=manager_id, reference=reference, digest_at=digest_at))
         self.session.flush()
 
+    @_pending_writes
     def lock_due_digest_items(self, now: datetime, limit: int) -> Sequence[DigestItemRow]:
         stmt = (
             select(DigestItemRow)
@@ -294,6 +356,7 @@ class SqlFollowUpStore:
 
     # -- the outbox: claim, then settle -----------------------------------------------------
 
+    @_pending_writes
     def claim_outbox(self, now: datetime, stale_before: datetime, token: str, limit: int,
                      skip: Collection[int] = ()) -> list[ClaimedMessage]:
         """Mark up to `limit` due rows as 'sending' by `token`; the caller commits before sending anything.
@@ -328,6 +391,7 @@ class SqlFollowUpStore:
         )
         return [ClaimedMessage(r.id, r.employee_id, r.channel, r.kind, r.payload, r.attempts, token) for r in rows]
 
+    @_pending_writes
     def settle(self, message: ClaimedMessage, **values: Any) -> bool:
         """Record the outcome of a send, only while the claim is still ours; False when it is not."""
         result = self.session.execute(
@@ -346,8 +410,16 @@ class FollowUpUnitOfWork(SqlUnitOfWork):
 
     def __enter__(self) -> FollowUpUnitOfWork:
         super().__enter__()
-        self.followup = SqlFollowUpStore(self.session)
+        self.followup = self._store = SqlFollowUpStore(self.session)
         return self
+
+    def commit(self) -> None:
+        self._store.flush()
+        super().commit()
+
+    def rollback(self) -> None:
+        self._store.discard()
+        super().rollback()
 
 
 def summaries_by_reference(session: Session, references: Sequence[str]) -> dict[str, tuple[str, ...]]:

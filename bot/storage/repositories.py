@@ -44,6 +44,7 @@ _REPORT_FIELDS = (
 )
 
 POSTGRESQL = "postgresql"
+FILED_IN_THIS_SESSION = "meldbot_filed"  # session.info key: {reference: (team_id, created_at)} of reports added
 
 
 def dialect_of(session: Session) -> str:
@@ -153,6 +154,8 @@ class SqlReportRepository:
         values.update(updated_at=report.created_at, forms=list(report.forms), quotes=list(report.quotes),
                       wants=list(report.wants), evidence=[asdict(e) for e in report.evidence])
         _run(self.session, _INSERT_REPORT, values)
+        # What the follow-up store copies onto the report's clocks and check-ins, without reading it back.
+        self.session.info.setdefault(FILED_IN_THIS_SESSION, {})[report.reference] = (report.team_id, report.created_at)
 
     @staticmethod
     def _to_domain(row: ReportRow) -> Report:

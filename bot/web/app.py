@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.bootstrap import Container, bootstrap
+from bot.bootstrap import SAFE_LOADER, Container, bootstrap
 from bot.conversation.messages import IncomingMessage, TurnOutcome
 from bot.domain.access import Permission, may
 from bot.settings import Settings
@@ -64,7 +64,7 @@ ERROR_RESPONSES = {
 
 def load_web_texts(settings: Settings) -> dict[str, str]:
     with settings.web_texts_file.open(encoding="utf-8") as fh:
-        return dict(yaml.safe_load(fh)["pages"])
+        return dict(yaml.load(fh, Loader=SAFE_LOADER)["pages"])
 
 
 class ChatIn(BaseModel):

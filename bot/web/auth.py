@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.domain.model import Employee, Organisation
 from bot.ports import AuditLog, Clock
 from bot.settings import Settings
-from bot.storage.auth import LinkOutcome, SqlAuthStore
+from bot.storage.auth import LinkOutcome, SqlAuthStore, find_session
 from bot.storage.db import read_only
 from bot.storage.repositories import SqlAuditLog
 from bot.web.oidc import OidcClient, ProviderUnavailable, SignInFailed
@@ -53,8 +53,7 @@ class WebAuth:
         self.oidc = oidc
         self.idle_chat = timedelta(minutes=settings.session_idle_chat_minutes)
         bind = session_factory.kw.get("bind")
-        self.read_session_factory = (
-            sessionmaker(read_only(bind), expire_on_commit=False) if isinstance(bind, Engine) else session_factory)
+        self.read_engine = read_only(bind) if isinstance(bind, Engine) else None
         self.idle_backoffice = timedelta(minutes=settings.session_idle_backoffice_minutes)
 
     @classmethod
@@ -168,9 +167,13 @@ class WebAuth:
         expired session or to note activity, at most once a minute per session.
         """
         now = self.clock.now()
-        with self.read_session_factory() as session:
-            info = SqlAuthStore(session).find_session(sid)
-            session.rollback()
+        if self.read_engine is not None:
+            with self.read_engine.connect() as conn:
+                info = find_session(conn, sid)
+        else:
+            with self.session_factory() as session:
+                info = SqlAuthStore(session).find_session(sid)
+                session.rollback()
         if info is None:
             return None
         employee = self.org.employee(info.employee_id)

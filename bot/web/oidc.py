@@ -3,6 +3,9 @@
 Protocol work is done by maintained libraries: authlib builds the authorization request (PKCE S256),
 exchanges the code and validates ID-token claims (iss, aud, exp, iat, nonce, at_hash); joserfc verifies
 signatures against the provider's JWKS. Nothing here parses or checks a token by hand.
+
+Both libraries are imported where they are used: they take about half a second to import, and most
+installations never configure a provider (the server should answer /healthz quickly after start).
 """
 
 from __future__ import annotations
@@ -11,16 +14,14 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from authlib.common.security import generate_token
-from authlib.integrations.requests_client import OAuth2Session
-from authlib.oidc.core import CodeIDToken
-from joserfc import jwt
-from joserfc.errors import InvalidKeyIdError, JoseError
-from joserfc.jwk import KeySet
-from joserfc.jws import JWSRegistry
+
+if TYPE_CHECKING:
+    from authlib.integrations.requests_client import OAuth2Session
+    from joserfc import jwt
+    from joserfc.jwk import KeySet
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +86,9 @@ class OidcClient:
             return self._metadata
 
     def key_set(self, *, refresh: bool = False) -> KeySet:
+        from joserfc.errors import JoseError
+        from joserfc.jwk import KeySet
+
         meta = self.metadata()
         with self._lock:
             if self._jwks is None or refresh:
@@ -95,6 +99,10 @@ class OidcClient:
             return self._jwks
 
     def _decode(self, token: str, algorithms: list[str] | None) -> jwt.Token:
+        from joserfc import jwt
+        from joserfc.errors import InvalidKeyIdError, JoseError
+        from joserfc.jws import JWSRegistry
+
         registry = JWSRegistry(algorithms=algorithms or ["RS256"])
         try:
             try:
@@ -106,10 +114,14 @@ class OidcClient:
 
     # Authorization code flow
     def _session(self, redirect_uri: str | None = None) -> OAuth2Session:
+        from authlib.integrations.requests_client import OAuth2Session
+
         return OAuth2Session(self.client_id, self.client_secret, scope=self.scopes, redirect_uri=redirect_uri,
                              code_challenge_method="S256", timeout=self.timeout)
 
     def authorization_request(self, redirect_uri: str) -> AuthorizationRequest:
+        from authlib.common.security import generate_token
+
         meta = self.metadata()
         verifier = generate_token(64)
         nonce = generate_token(32)
@@ -120,6 +132,8 @@ class OidcClient:
 
     def finish(self, code: str, *, redirect_uri: str, code_verifier: str, nonce: str) -> dict[str, Any]:
         """Exchange the code and return the checked ID-token claims."""
+        from authlib.oidc.core import CodeIDToken
+
         meta = self.metadata()
         try:
             with self._session(redirect_uri) as session:
@@ -147,6 +161,9 @@ class OidcClient:
 
     def verify_access_token(self, token: str) -> dict[str, Any]:
         """A bearer access token (JWT): signature against the JWKS, iss, aud and exp; returns its claims."""
+        from joserfc import jwt
+        from joserfc.errors import JoseError
+
         meta = self.metadata()
         decoded = self._decode(token, None)
         registry = jwt.JWTClaimsRegistry(
