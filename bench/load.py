@@ -33,7 +33,7 @@ import httpx
 import yaml
 from sqlalchemy import func, select
 
-from bench.http import Connection, cpu_seconds, family, rss_mb
+from bench.http import Connection, cpu_seconds, family, rss_mb, wait_until_up
 from bot.bootstrap import bootstrap
 from bot.settings import Settings
 from bot.storage.orm import ReportRow
@@ -176,20 +176,6 @@ async def drive(base_url: str, cookies: list[str], think: float) -> tuple[Tally,
     for conn in conns:
         conn.close()
     return tally, elapsed
-
-
-def wait_until_up(base_url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"server stopped:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("server did not start")
 
 
 def percentile(values: list[float], p: float) -> float:

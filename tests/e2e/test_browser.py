@@ -118,7 +118,8 @@ def answer_until_filed(page: Any) -> str:
 
 @pytest.fixture
 def embedded(tmp_path: Path) -> Iterator[tuple[FastAPI, str]]:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'meldbot.db'}", scheduler_enabled=False)
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'meldbot.db'}", scheduler_enabled=False,
+                        attachments_dir=tmp_path / "attachments")
     container = bootstrap(settings, understander=FakeUnderstander())
     try:
         app = create_app(container=container)

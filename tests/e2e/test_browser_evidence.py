@@ -3,45 +3,27 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 
-from bot.bootstrap import bootstrap
-from bot.settings import Settings
-from bot.web.app import create_app
 from tests.e2e.test_browser import (
     PHONE,
     answer_until_filed,
     browser,
+    embedded,
     serious_violations,
     type_message,
     wait_for_reply,
 )
 from tests.e2e.test_web_evidence import png
-from tests.fakes import FakeUnderstander
-from tests.servers import running
 from tests.unit.followup.script import THREAT
 from tests.web import link_path
 
 pytestmark = pytest.mark.slow
-__all__ = ["browser"]  # the Chromium fixture, shared with the other browser tests
-
-
-@pytest.fixture
-def embedded(tmp_path: Path) -> Iterator[tuple[FastAPI, str]]:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'meldbot.db'}", scheduler_enabled=False,
-                        attachments_dir=tmp_path / "attachments")
-    container = bootstrap(settings, understander=FakeUnderstander())
-    try:
-        app = create_app(container=container)
-        with running(app) as base:
-            yield app, base
-    finally:
-        container.close()
+__all__ = ["browser", "embedded"]  # fixtures shared with the other browser tests: Chromium, the embedded default
 
 
 def phone(browser: Any, **options: Any) -> Any:
