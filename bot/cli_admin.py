@@ -40,8 +40,15 @@ def retention(
         "--years", min=0, envvar="MELDBOT_RETENTION_YEARS",
         help="Keep closed reports this many years after closing")] = DEFAULT_YEARS,
 ) -> None:
-    """Delete closed reports (status 'afgerond') past the retention period, with everything kept for them."""
-    from bot.storage.retention import due_reports, purge_closed_reports, remove_files
+    """Delete closed reports (status 'afgerond') past the retention period, with everything kept for them,
+    and evidence files no report or report in progress refers to (older than two days)."""
+    from bot.storage.retention import (
+        due_reports,
+        purge_closed_reports,
+        record_sweep,
+        remove_files,
+        unreferenced_files,
+    )
 
     settings = Settings()
     now = SystemClock().now()
@@ -52,12 +59,22 @@ def retention(
                 sys.stdout.write(f"{report.reference}  afgerond op {report.closed_at.date().isoformat()}\n")
             word = "zouden worden" if dry_run else "worden"
             sys.stdout.write(f"{len(due)} afgeronde meldingen ouder dan {years} jaar {word} verwijderd.\n")
+        else:
+            removed = purge_closed_reports(session, due, settings.attachments_dir, now)
+            session.commit()
+            files = remove_files(removed.files)
+            sys.stdout.write(f"{len(due)} afgeronde meldingen verwijderd ({files} bewijsstukken); "
+                             "het auditlog vermeldt elke verwijdering.\n")
+        orphans = unreferenced_files(session, settings.attachments_dir, now)
+        if dry_run or not orphans:
+            word = "zouden worden" if dry_run else "worden"
+            sys.stdout.write(f"{len(orphans)} bewijsbestanden zonder melding {word} verwijderd.\n")
             return
-        removed = purge_closed_reports(session, due, settings.attachments_dir, now)
+        record_sweep(session, orphans, now)
         session.commit()
-    files = remove_files(removed.files)
-    sys.stdout.write(f"{len(due)} afgeronde meldingen verwijderd ({files} bewijsstukken); "
-                     "het auditlog vermeldt elke verwijdering.\n")
+    gone = remove_files(orphans)
+    sys.stdout.write(f"{gone} bewijsbestanden zonder melding verwijderd (van gestopte meldingen of mislukte "
+                     "uploads).\n")
 
 
 def backup(

@@ -7,9 +7,9 @@ rows that were there. Evidence files are removed after the rows are committed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +135,46 @@ def purge_closed_reports(session: Session, due: Sequence[DueReport], attachments
                              details={"reason": "retention", "closed_at": report.closed_at.isoformat(),
                                       "rows": rows}))
     return removed
+
+
+# -- evidence files no report or conversation refers to -----------------------------------------------
+
+ORPHAN_GRACE = timedelta(days=2)  # an upload lands before its turn commits; a stopped report leaves its files
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string inside a JSON value (evidence items, drafts), wherever it sits."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def unreferenced_files(session: Session, attachments_dir: Path, now: datetime) -> list[Path]:
+    """Evidence files older than ORPHAN_GRACE that no report and no conversation (a report in progress)
+    refers to: kept from a report that was stopped, or from an upload whose turn never committed."""
+    if not attachments_dir.is_dir():
+        return []
+    kept: set[Path] = set()
+    for value in (*session.scalars(select(ReportRow.evidence)), *session.scalars(select(ConversationRow.state))):
+        for text in _strings(value):
+            path = _evidence_path(attachments_dir, text) if "/" in text else None
+            if path is not None:
+                kept.add(path)
+    cutoff = (now - ORPHAN_GRACE).timestamp()
+    base = attachments_dir.resolve()
+    return sorted(path for path in base.rglob("*")
+                  if path.is_file() and path not in kept and path.stat().st_mtime < cutoff)
+
+
+def record_sweep(session: Session, paths: Sequence[Path], now: datetime, *, actor: str = "retention") -> None:
+    """One audit row for the files about to be removed (how many; their names say nothing of anyone)."""
+    session.add(AuditRow(at=now, actor=actor, action="evidence_swept", details={"files": len(paths)}))
+    session.flush()
 
 
 # -- one person (AVG access and erasure requests) ---------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -13,6 +15,7 @@ from typer.testing import Result
 
 from actions.retention import closing_time, is_due, retention_cutoff
 from bot.bootstrap import Container
+from bot.conversation.state import ConversationState
 from bot.storage.followup import ActionRow, CheckInRow, ClockRow, DigestItemRow
 from bot.storage.orm import AuditRow, ConversationRow, OutboxRow, ReportRow
 from tests.integration.admin.conftest import Seed
@@ -95,3 +98,40 @@ def test_the_retention_period_is_configurable(container: Container, seed: Seed, 
     ref = seed("MLD-2025-00007", status="afgerond", created_at=closed)
     assert ref not in cli("retention", "--dry-run").output
     assert ref in cli("retention", "--dry-run", "--years", "1").output
+
+
+def test_evidence_files_no_report_refers_to_are_swept_after_two_days(
+    container: Container, seed: Seed, cli: Callable[..., Result]
+) -> None:
+    reference = seed("MLD-2026-00050")
+    attachments = container.settings.attachments_dir
+    in_progress = ConversationState(draft={"evidence": [{"kind": "photo", "path": "web/in-progress.jpg"}]})
+    with container.uow_factory() as uow:  # a report being made: its photo is in the draft, not yet filed
+        uow.conversations.save("web", "noor", "noor", in_progress, None)
+        uow.commit()
+    days_ago = time.time() - 3 * 24 * 3600
+    files = {name: attachments / name for name in
+             ("web/stopped.jpg", "web/in-progress.jpg", "telegram/failed-upload.pdf", "web/just-now.png")}
+    for name, path in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"evidence")
+        if name != "web/just-now.png":  # an upload of a moment ago may still become part of a report
+            os.utime(path, (days_ago, days_ago))
+    filed = attachments / "telegram" / f"{reference}.jpg"
+    os.utime(filed, (days_ago, days_ago))
+
+    dry = cli("retention", "--dry-run")
+    assert "2 bewijsbestanden zonder melding zouden worden verwijderd." in dry.output
+    assert all(path.exists() for path in files.values())
+
+    result = cli("retention")
+    assert result.exit_code == 0, result.output
+    assert "2 bewijsbestanden zonder melding verwijderd" in result.output
+    assert not files["web/stopped.jpg"].exists()
+    assert not files["telegram/failed-upload.pdf"].exists()
+    assert files["web/in-progress.jpg"].exists()
+    assert files["web/just-now.png"].exists()
+    assert filed.exists()
+    with container.session_factory() as s:
+        [row] = s.scalars(select(AuditRow).where(AuditRow.action == "evidence_swept")).all()
+    assert row.details == {"files": 2}
