@@ -157,15 +157,20 @@ def test_a_new_report_after_my_reports_does_not_greet_after_the_story(chat: Chat
     assert not any(r.text.startswith("Hoi Sam") for r in replies)
 
 
-# 6 -------------------------------------------------------------------------------------------------------
-
-
-def test_a_script_tag_as_injury_is_asked_again_and_not_recorded(chat: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+def to_harm_question(chat: ChatHarness) -> None:
+    """A story without time, place, harm or witnesses; time and place answered: harm and witnesses are asked."""
     chat.say("Hallo")
     chat.say(SPARSE)
     chat.press("Nee, verder")
     chat.say("vanochtend")
     chat.press("Telefoon")
+
+
+# 6 -------------------------------------------------------------------------------------------------------
+
+
+def test_a_script_tag_as_injury_is_asked_again_and_not_recorded(chat: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+    to_harm_question(chat)
     chat.say("geen getuigen")  # harm is left open: the injury question comes on its own
     assert "Bijvoorbeeld" in chat.say("<script>alert(1)</script>")[0].text
     chat.say("<b></b>")
@@ -175,11 +180,7 @@ def test_a_script_tag_as_injury_is_asked_again_and_not_recorded(chat: ChatHarnes
 
 
 def test_klopt_as_injury_is_asked_again_then_kept_marked_unclear(chat: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
-    chat.say("Hallo")
-    chat.say(SPARSE)
-    chat.press("Nee, verder")
-    chat.say("vanochtend")
-    chat.press("Telefoon")
+    to_harm_question(chat)
     chat.say("geen getuigen")  # harm is left open: the injury question comes on its own
     assert chat.say("Klopt")[0].text == "Kies een optie, of beschrijf het kort. Bijvoorbeeld: 'nee, niets'."
     assert chat.say("Klopt")[0].text == "Ik noteer het zo."
@@ -225,11 +226,7 @@ def test_an_address_as_the_answer_to_waar_is_kept(real: ChatHarness, fake_uow: F
 
 
 def test_after_yes_there_were_witnesses_the_bot_asks_who(chat: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
-    chat.say("Hallo")
-    chat.say(SPARSE)
-    chat.press("Nee, verder")
-    chat.say("vanochtend")
-    chat.press("Telefoon")
+    to_harm_question(chat)
     assert chat.say("niet gewond")[0].text == "Waren er getuigen? Bijvoorbeeld een collega."
     assert chat.press("Ja")[0].text.startswith("Wie waren de getuigen?")
     assert chat.say("mijn collega Sanne")[0].text == "Hoe voel je je nu?"
@@ -463,11 +460,7 @@ def test_a_question_mid_report_is_answered_and_the_report_goes_on(chat: ChatHarn
 
 
 def test_the_summary_says_no_injury_and_no_damage_in_plain_dutch(chat: ChatHarness) -> None:
-    chat.say("Hallo")
-    chat.say(SPARSE)
-    chat.press("Nee, verder")
-    chat.say("vanochtend")
-    chat.press("Telefoon")
+    to_harm_question(chat)
     chat.press("Nee, niemand gewond en geen getuigen")
     chat.press("Gaat wel")
     chat.say("niets")
