@@ -18,6 +18,7 @@ from bot.settings import Settings
 from bot.storage.followup import ActionRow, ClockRow
 from bot.storage.orm import AuditRow, OutboxRow
 from bot.web.app import create_app
+from tests.conftest import ChatHarness
 from tests.dbs import database_url
 from tests.fakes import FakeClock, FakeUnderstander
 from tests.servers import running
@@ -201,3 +202,28 @@ def test_the_chat_page_links_managers_to_the_back_office(office: Office) -> None
     assert 'href="/beheer"' in office.client("mgr").get("/").text
     assert 'href="/beheer"' in office.client("coord").get("/").text
     assert 'href="/beheer"' not in office.client("demo").get("/").text
+
+
+def test_a_report_for_a_colleague_of_another_team_is_in_their_managers_inbox_with_that_team(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'meldbot.db'}", scheduler_enabled=False)
+    container = bootstrap(settings, understander=FakeUnderstander(), clock=FakeClock())
+    try:
+        chat = ChatHarness(container.chat.handle)
+        for line in ("Hallo", "Ik meld dit namens mijn collega Ahmed El Amrani. Een klant schold hem uit.",
+                     "Nee, verder", "vanochtend", "Telefoon", "Nee, niemand gewond en geen getuigen", "Gaat wel",
+                     "niets", "Nee, liever niet", "Klopt", "Versturen"):
+            chat.say(line)
+        assert "opgeslagen onder MLD-" in chat.text
+        app = create_app(container=container)
+        with running(app) as base:
+            with signed_in(app, base, "mgr2") as peter:
+                page = peter.get("/beheer/meldingen/MLD-2026-00001")
+                assert page.status_code == 200
+                assert "<dd>Sam de Vries</dd>" in page.text
+                assert "<dd>Klantcontactcentrum</dd>" in page.text
+            with signed_in(app, base, "mgr") as linda:  # Sam's own manager: not her team's report
+                assert linda.get("/beheer/meldingen/MLD-2026-00001").status_code == 404
+    finally:
+        container.close()

@@ -50,7 +50,7 @@ def test_a_report_for_a_named_colleague_records_reporter_and_victim_apart(
     assert (report.reporter_id, report.reporter_role) == ("demo", "on_behalf")
     assert (report.victim_id, report.victim_name, report.victim_told) == ("noor", "Noor Bakker", True)
     assert "Ik laat Noor Bakker weten dat je dit hebt gemeld." in chat.text
-    assert "Je leidinggevende neemt binnen 24 uur contact op met Noor" in chat.text
+    assert "De leidinggevende neemt binnen 24 uur contact op met Noor" in chat.text
     assert "contact met je op" not in chat.text  # the manager turns to Noor, not to the one who reported it
 
 

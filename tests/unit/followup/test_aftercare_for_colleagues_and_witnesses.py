@@ -105,4 +105,4 @@ def test_a_report_for_a_colleague_of_another_team_goes_to_their_manager_and_team
     assert {c.owner_id for c in store.clocks(reference)} == {"mgr2"}
     assert "Peter Visser" in reporter.text
     assert "Linda Jansen" not in reporter.text
-    assert "Je leidinggevende neemt binnen 24 uur contact op met Ahmed" in reporter.text
+    assert "De leidinggevende neemt binnen 24 uur contact op met Ahmed" in reporter.text
