@@ -186,9 +186,10 @@ class ChatService:
                 if taken is not None:
                     return self._finish(uow, msg, taken, now)
             understand = self.understand_once()
-            understanding = understand(msg.text, UnderstandContext(now=now, expecting=expecting(state)))
+            context = UnderstandContext(now=now, expecting=expecting(state))
             ctx = self.context(uow, employee, msg.channel, now, understand=understand)
-            turn = self.engine.take_turn(state, msg, understanding, ctx)
+            # Understood only when the turn asks for it: a button or a picked choice needs no model.
+            turn = self.engine.take_turn(state, msg, lambda: understand(msg.text, context), ctx)
             if turn.state is not state:
                 uow.conversations.save(*key, employee.id, turn.state, version)
             replies = turn.replies

@@ -17,7 +17,6 @@ from bot.conversation.steps.registry import REGISTRY, next_step
 from bot.conversation.transcript import with_transcript
 from bot.conversation.turns import FileReport, Turn, TurnContext, first_name
 from bot.domain.vocabulary import StepName
-from nlu.result import Understanding
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NOT_RECORDED = (StepName.IDLE, StepName.CONFIRM_STOP, StepName.EDIT_FIELD)  # never a step to go 'terug' to
@@ -26,8 +25,9 @@ _NOT_RECORDED = (StepName.IDLE, StepName.CONFIRM_STOP, StepName.EDIT_FIELD)  # n
 class Engine:
     """Takes one message in a state and returns the next state, replies and effects."""
 
-    def take_turn(self, state: ConversationState, msg: IncomingMessage, u: Understanding, ctx: TurnContext) -> Turn:
-        turn = self._turn(state, msg, u, ctx)
+    def take_turn(self, state: ConversationState, msg: IncomingMessage, read: o.Read, ctx: TurnContext) -> Turn:
+        """`read` gives the understanding of the message when it is needed (not for a button or a choice)."""
+        turn = self._turn(state, msg, read, ctx)
         if turn.state is state:
             return turn  # nothing changed (a stale button, unsupported content): nothing to remember either
         files = [ctx.texts("evidence_sent_line", name=a.original_name or ctx.texts("evidence_default_name"))
@@ -35,7 +35,7 @@ class Engine:
         return Turn(with_transcript(state, turn, msg, self.shown_choices(state, ctx), files), turn.replies,
                     turn.effects)
 
-    def _turn(self, state: ConversationState, msg: IncomingMessage, u: Understanding, ctx: TurnContext) -> Turn:
+    def _turn(self, state: ConversationState, msg: IncomingMessage, read: o.Read, ctx: TurnContext) -> Turn:
         t = ctx.texts
         if msg.unsupported:
             return Turn(state, (Reply(t("unsupported_content")), *self.question(state, ctx)))
@@ -63,24 +63,24 @@ class Engine:
         turn = command(state, ctx, prefix, resuming) if command else None
         if turn is not None:
             return turn
-        if state.in_report and u.intent == "greeting" and len(_WORD.findall(text)) <= 3:
+        if state.in_report and not answers_prompt and len(_WORD.findall(text)) <= 3 and read().intent == "greeting":
             return Turn(state, (*prefix, *commands.resume_or_ask(state, ctx, resuming)))
         if not text:
             return Turn(state, (*prefix, Reply(t("empty_message")), *self.question(state, ctx)))
         topic = faq_topic(text) if not answers_prompt else None
         if topic and state.step not in (StepName.IDLE, StepName.DESCRIBE, StepName.DESCRIBE_MORE) \
-                and u.primary_form is None:
+                and read().primary_form is None:
             back = (Reply(t("faq_back_to_report")), *self.question(state, ctx))
             return Turn(state, (*prefix, Reply(t(f"faq_{topic}")), *back))
-        turn = self.handle(state, text, u, ctx)
+        turn = self.handle(state, text, read, ctx)
         return Turn(turn.state, (*prefix, *turn.replies), turn.effects)
 
-    def handle(self, state: ConversationState, text: str, u: Understanding, ctx: TurnContext) -> Turn:
+    def handle(self, state: ConversationState, text: str, read: o.Read, ctx: TurnContext) -> Turn:
         """The step's handler decides; its outcome becomes the transition."""
         step = REGISTRY[StepName(state.step)]
-        return self.transition(state, step.handle(o.Said(text, u, state, ctx, step)), text, u, ctx)
+        return self.transition(state, step.handle(o.Said(text, read, state, ctx, step)), text, read, ctx)
 
-    def transition(self, state: ConversationState, out: o.Outcome, text: str, u: Understanding,
+    def transition(self, state: ConversationState, out: o.Outcome, text: str, read: o.Read,
                    ctx: TurnContext) -> Turn:
         t = ctx.texts
         match out:
@@ -116,7 +116,7 @@ class Engine:
             case o.Say(keys):
                 return Turn(state, tuple(Reply(t(k)) for k in keys))
             case o.StartReport(with_story):
-                return self.start_report(state, text, u, ctx, with_story)
+                return self.start_report(state, text, read, ctx, with_story)
             case o.File():
                 return self.file(state, ctx)
             case o.AskStop():
@@ -129,14 +129,14 @@ class Engine:
                 return Turn(back, (Reply(t("stop_cancelled")), *self.question(back, ctx)))
         raise TypeError(out)  # pragma: no cover - every outcome is matched above
 
-    def start_report(self, state: ConversationState, text: str, u: Understanding, ctx: TurnContext,
+    def start_report(self, state: ConversationState, text: str, read: o.Read, ctx: TurnContext,
                      with_story: bool) -> Turn:
         """A new report, with the greeting only on someone's very first message when the story came with it."""
         opening = Reply(ctx.texts("opening", name=first_name(ctx.reporter.name)))
         first_contact = state.prompt_seq == 0 and not state.transcript
         fresh = ConversationState(prompt_seq=state.prompt_seq, last_activity=state.last_activity)
         if with_story:
-            turn = self.handle(fresh.evolve(step=StepName.DESCRIBE, draft=ReportDraft()), text, u, ctx)
+            turn = self.handle(fresh.evolve(step=StepName.DESCRIBE, draft=ReportDraft()), text, read, ctx)
             return Turn(turn.state, ((opening,) if first_contact else ()) + turn.replies, turn.effects)
         turn = self.ask(fresh, StepName.DESCRIBE, ctx)
         return Turn(turn.state, (opening, *turn.replies))

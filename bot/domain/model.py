@@ -68,12 +68,20 @@ class Organisation:
     employees: tuple[Employee, ...]
     coordinator_id: str | None
     aftercare_contacts: tuple[AftercareContact, ...] = ()
+    # Look-ups by id (every request looks its person up; an organisation has thousands of people).
+    _employees_by_id: dict[str, Employee] = field(init=False, repr=False, compare=False)
+    _teams_by_id: dict[str, Team] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The first of a duplicated id wins, as a search from the start would find it.
+        object.__setattr__(self, "_employees_by_id", {e.id: e for e in reversed(self.employees)})
+        object.__setattr__(self, "_teams_by_id", {t.id: t for t in reversed(self.teams)})
 
     def employee(self, employee_id: str) -> Employee | None:
-        return next((e for e in self.employees if e.id == employee_id), None)
+        return self._employees_by_id.get(employee_id)
 
     def team(self, team_id: str | None) -> Team | None:
-        return next((t for t in self.teams if t.id == team_id), None)
+        return self._teams_by_id.get(team_id) if team_id is not None else None
 
     def employee_named(self, name: str, *, besides: str | None = None) -> Employee | None:
         """The one person with this full name, or else this first name ('Noor'); None when none or several."""

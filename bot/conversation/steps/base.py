@@ -129,15 +129,25 @@ class CarryOn:
 Outcome = Answered | Unclear | Reask | Advance | GoTo | Stay | Say | StartReport | File | AskStop | Stopped | CarryOn
 
 
+# The understanding of the message, computed when first asked for: a button or a picked choice needs none.
+Read = Callable[[], Understanding]
+
+
 @dataclass(frozen=True, slots=True)
 class Said:
     """What a handler gets: the message, its reading, where the conversation is, and the turn's ports."""
 
     text: str
-    understanding: Understanding
+    read: Read
     state: ConversationState
     ctx: TurnContext
     step: Step
+
+    @property
+    def understanding(self) -> Understanding:
+        """The understanding of the message (the model runs on first use only; handlers look at the choices
+        first, so that a pressed button or a typed choice costs no understanding)."""
+        return self.read()
 
     @property
     def draft(self) -> ReportDraft:

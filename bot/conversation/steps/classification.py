@@ -25,9 +25,9 @@ def options(draft: ReportDraft, t: Texts) -> tuple[Choice, ...]:
 
 
 def take_form(said: Said) -> Outcome:
-    draft, u = said.draft, said.understanding
+    draft = said.draft
     key = said.picked()
-    if key is None and said.options()[0].key == OK and u.intent == "yes":
+    if key is None and said.options()[0].key == OK and said.understanding.intent == "yes":
         key = OK
     if key is None:
         picked: str | None = form_from_words(said.text)

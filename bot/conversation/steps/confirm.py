@@ -13,13 +13,12 @@ SEND, EDIT, STOP = "confirm_send", "confirm_edit", "confirm_stop"
 
 
 def send_edit_or_stop(said: Said) -> Outcome:
-    u = said.understanding
     key = said.picked()
-    if key is None and u.intent == "yes":
+    if key is None and said.understanding.intent == "yes":
         key = SEND
     if key == SEND:
         return File()
-    if key == EDIT or (key is None and u.intent == "no"):
+    if key == EDIT or (key is None and said.understanding.intent == "no"):
         return GoTo(StepName.EDIT_FIELD)
     if key == STOP:
         return AskStop()

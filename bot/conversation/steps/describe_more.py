@@ -12,10 +12,9 @@ DONE_WORDS = {"nee", "nee verder", "verder", "klaar", "dat was het", "dat is all
 
 
 def add_to_story(said: Said) -> Outcome:
-    u = said.understanding
     norm = normalise(said.text)
     done = said.picked() == "done" or norm in DONE_WORDS
-    if done or (u.intent in ("no", "dont_know") and len(norm) < 25):
+    if done or (len(norm) < 25 and said.understanding.intent in ("no", "dont_know")):
         return Advance()
     description = join_description(said.draft.description, said.text)
     draft = apply_understanding(said.draft.evolve(description=description),

@@ -8,9 +8,9 @@ from bot.domain.vocabulary import Mood, StepName
 
 
 def take_feeling(said: Said) -> Outcome:
-    if is_skip(said.text, said.understanding):
-        return Answered(said.draft.evolve(feeling=None), skipped=True)
     key = said.picked()
+    if key is None and is_skip(said.text, said.understanding):
+        return Answered(said.draft.evolve(feeling=None), skipped=True)
     # How someone feels is theirs to say: any words are a fine answer.
     feeling = said.ctx.texts.choice(key) if key is not None else said.text
     return Answered(said.draft.evolve(feeling=feeling))

@@ -9,21 +9,26 @@ from bot.conversation.answers import has_words, normalise, without_markup
 from bot.conversation.reading import BARE_YES, injury_values, is_skip, named_witnesses
 from bot.conversation.steps.base import Answered, Choice, Outcome, Said, Step, Unclear
 from bot.domain.vocabulary import StepName
+from nlu.result import Understanding
 
 NEITHER = "harm_witnesses_none"
 
 
+def _bare_no(u: Understanding) -> bool:
+    """A plain 'nee' that says nothing about either (so: neither hurt nor witnesses)."""
+    return u.intent == "no" and u.entities.injury is None and u.entities.witnesses is None
+
+
 def take_harm_and_witnesses(said: Said) -> Outcome:
-    draft, u = said.draft, said.understanding
-    if is_skip(said.text, u) or said.picked() == "dont_know":
+    draft, key = said.draft, said.picked()
+    if key == "dont_know" or (key is None and is_skip(said.text, said.understanding)):
         both = draft.evolve(injury=None, damage=None, witnesses=None)
         return Answered(both.with_answered(StepName.INJURY, StepName.WITNESSES), skipped=True)
     clean = without_markup(said.text)
-    bare_no = u.intent == "no" and u.entities.injury is None and u.entities.witnesses is None
-    if said.picked() == NEITHER or bare_no:
+    if key == NEITHER or (key is None and _bare_no(said.understanding)):
         neither = draft.evolve(injury="nee", damage="nee", witnesses="nee")
         return Answered(neither.with_answered(StepName.INJURY, StepName.WITNESSES))
-    ent = u.entities
+    ent = said.understanding.entities
     if not has_words(clean) or normalise(clean) in BARE_YES:
         return Unclear(draft, words=clean)  # asked again with an example, then each on its own
     if ent.injury is not None or ent.damage is not None:

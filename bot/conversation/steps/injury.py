@@ -9,9 +9,7 @@ from bot.domain.vocabulary import StepName
 
 
 def take_injury(said: Said) -> Outcome:
-    draft, u = said.draft, said.understanding
-    if is_skip(said.text, u):
-        return Answered(draft.evolve(injury=None, damage=None), skipped=True)
+    draft = said.draft
     key = said.picked()
     if key is not None:
         injury, damage = {
@@ -22,6 +20,9 @@ def take_injury(said: Said) -> Outcome:
             "dont_know": (None, None),
         }[key]
         return Answered(draft.evolve(injury=injury, damage=damage), skipped=key == "dont_know")
+    u = said.understanding
+    if is_skip(said.text, u):
+        return Answered(draft.evolve(injury=None, damage=None), skipped=True)
     ent = u.entities
     clean = without_markup(said.text)
     if normalise(clean) in BARE_YES or not has_words(clean):

@@ -13,8 +13,7 @@ from bot.domain.vocabulary import StepName
 
 def take_victim(said: Said) -> Outcome:
     """A colleague from the organisation file, else the words as they are (asked once)."""
-    u = said.understanding
-    if is_skip(said.text, u) or said.picked() == "dont_know":
+    if said.picked() == "dont_know" or is_skip(said.text, u := said.understanding):
         return Answered(said.draft, skipped=True)  # a name said before stays, as words
     clean = without_markup(said.text)
     if not has_words(clean) or normalise(clean) in BARE_YES or u.intent in ("yes", "no"):

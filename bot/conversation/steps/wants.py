@@ -12,15 +12,16 @@ NOTHING = "nothing"
 
 
 def take_wants(said: Said) -> Outcome:
-    draft, u = said.draft, said.understanding
-    if is_skip(said.text, u):
-        return Answered(draft.evolve(wants=()), skipped=True)
+    draft = said.draft
     keys = said.picked_several()
     if keys is None:
         key = said.picked()
         keys = [key] if key is not None else None
     if keys is not None:
         return Answered(draft.evolve(wants=[Wish(k) for k in keys if k in set(Wish)]))
+    u = said.understanding
+    if is_skip(said.text, u):
+        return Answered(draft.evolve(wants=()), skipped=True)
     found = wants_from_words(said.text)
     if found:
         return Answered(draft.evolve(wants=found))

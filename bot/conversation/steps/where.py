@@ -10,11 +10,11 @@ from bot.domain.vocabulary import Location, StepName
 
 def take_where(said: Said) -> Outcome:
     draft = said.draft
-    if is_skip(said.text, said.understanding):
-        return Answered(draft.evolve(location_type=None), skipped=True)
     key = said.picked()
     if key is not None:
         return Answered(draft.evolve(location_type=key))
+    if is_skip(said.text, said.understanding):
+        return Answered(draft.evolve(location_type=None), skipped=True)
     clean = without_markup(said.text)
     place = place_in(clean)
     kind = said.understanding.entities.location_type

@@ -15,12 +15,13 @@ def _answered(draft: ReportDraft, witnesses: str | None, *, skipped: bool = Fals
 
 
 def take_witnesses(said: Said) -> Outcome:
-    draft, u = said.draft, said.understanding
-    if is_skip(said.text, u):
-        return _answered(draft, None, skipped=True)
+    draft = said.draft
     key = said.picked()
     if key is not None:
         return _answered(draft, {"affirm": "ja", "deny": "nee"}.get(key), skipped=key == "dont_know")
+    u = said.understanding
+    if is_skip(said.text, u):
+        return _answered(draft, None, skipped=True)
     ent = u.entities
     clean = without_markup(said.text)
     if ent.witnesses is not None:

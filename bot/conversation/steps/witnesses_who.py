@@ -9,8 +9,7 @@ from bot.domain.vocabulary import StepName
 
 
 def take_witnesses_who(said: Said) -> Outcome:
-    u = said.understanding
-    if is_skip(said.text, u) or said.picked() == "dont_know":
+    if said.picked() == "dont_know" or is_skip(said.text, u := said.understanding):
         return Answered(said.draft)
     clean = without_markup(said.text)
     if has_words(clean) and normalise(clean) not in BARE_YES and u.intent not in ("yes", "no"):
