@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from nlu.combine import CombineParams, Reading, read_incident, rule_scores
@@ -38,6 +40,16 @@ INTENT_WORDS = 30
 _YES_NO_SLOTS = {"injury": "injury", "witnesses": "witnesses"}
 
 
+class _Recent(threading.local):
+    """The last text this thread understood, with what does not depend on the question: its analysis, its
+    time and (once asked for) its reading."""
+
+    key: tuple[str, datetime] | None = None
+    analysis: Analysis
+    when: TimeSpan | None = None
+    reading: Reading | None = None
+
+
 class RuleUnderstander:
     """Rules only, no trained model, instant after the first call: the fallback and the unit-test one."""
 
@@ -45,6 +57,7 @@ class RuleUnderstander:
         self._tz = tz
         self._params = params or CombineParams()
         self._analyzer: RuleAnalyzer | None = None
+        self._recent = _Recent()
 
     @property
     def analyzer(self) -> RuleAnalyzer:
@@ -55,13 +68,20 @@ class RuleUnderstander:
 
     def understand(self, text: str, context: UnderstandContext) -> Understanding:
         """Intent, entities and (for incident descriptions) the classification of one message."""
-        analysis = self.analyzer.analyze(text)
-        when = parse_when(text, context.now, tz=self._tz)
+        recent = self._recent
+        if recent.key != (text, context.now):
+            # What does not depend on the question asked is kept for the next call on this thread: a turn
+            # may read the same text again for another question (a first message that starts a report).
+            recent.key = (text, context.now)
+            recent.analysis = self.analyzer.analyze(text)
+            recent.when = parse_when(text, context.now, tz=self._tz)
+            recent.reading = None
+        analysis, when = recent.analysis, recent.when
         informative = when is not None or analysis.entities.location_type is not None
         intent, intent_conf = self._intent(analysis, context, informative=informative)
         reading = None
         if intent == "describe" and (context.expecting in _CLASSIFY_WHEN_EXPECTING or analysis.actual()):
-            reading = self._read(analysis)
+            reading = recent.reading = recent.reading or self._read(analysis)
         entities = _entities_for(analysis, text, intent, context, when)
         return _understanding(intent, intent_conf, entities, reading)
 

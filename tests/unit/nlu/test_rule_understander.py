@@ -123,3 +123,34 @@ def test_every_label_in_the_result_comes_from_the_contract(understander: RuleUnd
 def test_importing_nlu_loads_no_model_and_no_spacy() -> None:
     code = "import sys, nlu; assert 'spacy' not in sys.modules and 'dateparser' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[3])
+
+
+READ_AGAIN = [
+    "Gisteravond aan de balie dreigde een man: ik weet waar je woont.",
+    "hij sloeg me niet, maar schold me wel uit",
+    "vanochtend rond 10 uur",
+    "ja",
+    "Hallo",
+]
+EXPECTING = [None, "description", "when", "location", "injury", "witnesses", "yes_no", "choice"]
+
+
+@pytest.mark.parametrize("text", READ_AGAIN)
+def test_reading_a_text_again_for_another_question_answers_as_a_first_reading(text: str) -> None:
+    """What a thread keeps of its last text (analysis, time, reading) changes no answer."""
+    again, fresh = RuleUnderstander(), RuleUnderstander()
+    for first in EXPECTING:
+        for second in EXPECTING:
+            again.understand(text, _ctx(first))
+            fresh.understand("iets anders", _ctx())  # so that `fresh` keeps nothing of `text`
+            assert again.understand(text, _ctx(second)) == fresh.understand(text, _ctx(second))
+
+
+def test_another_moment_reads_the_time_again() -> None:
+    understander = RuleUnderstander()
+    today = understander.understand("vanochtend rond 10 uur", _ctx("when")).entities.when
+    later = understander.understand("vanochtend rond 10 uur", UnderstandContext(
+        now=NOW.replace(day=19), expecting="when")).entities.when
+    assert today is not None
+    assert later is not None
+    assert (later.start - today.start).days == 1
