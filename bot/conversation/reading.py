@@ -116,6 +116,16 @@ def named_witnesses(text: str) -> str:
     return text if rest else "ja"
 
 
+def with_witnesses_said(draft: ReportDraft, understanding: Understanding, words_said: str) -> ReportDraft:
+    """Witnesses told in passing in another answer ('niet gewond, collega Ahmed stond ernaast') are taken, so
+    that their question is not asked as well; an answer given to that question before stays as it was."""
+    seen = understanding.entities.witnesses
+    if seen is None or draft.is_answered(StepName.WITNESSES):
+        return draft
+    witnesses = named_witnesses(understanding.entities.witnesses_text or words_said) if seen else "nee"
+    return draft.evolve(witnesses=witnesses).with_answered(StepName.WITNESSES)
+
+
 def office_or_other(place: str | None) -> Location:
     """A place named in words: a counter when it is an office building, else 'anders'."""
     return Location.BALIE if any(w in normalise(place or "") for w in OFFICE_WORDS) else Location.ANDERS

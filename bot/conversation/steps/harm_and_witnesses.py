@@ -6,7 +6,7 @@ What the answer says of either is kept; what it leaves open is asked on its own 
 from __future__ import annotations
 
 from bot.conversation.answers import has_words, normalise, without_markup
-from bot.conversation.reading import BARE_YES, injury_values, is_skip, named_witnesses
+from bot.conversation.reading import BARE_YES, injury_values, is_skip, with_witnesses_said
 from bot.conversation.steps.base import Answered, Choice, Outcome, Said, Step, Unclear
 from bot.domain.vocabulary import StepName
 from nlu.result import Understanding
@@ -33,10 +33,7 @@ def take_harm_and_witnesses(said: Said) -> Outcome:
         return Unclear(draft, words=clean)  # asked again with an example, then each on its own
     if ent.injury is not None or ent.damage is not None:
         draft = draft.evolve(**injury_values(ent.injury, ent.damage, clean)).with_answered(StepName.INJURY)
-    if ent.witnesses is not None:
-        witnesses = named_witnesses(ent.witnesses_text or clean) if ent.witnesses else "nee"
-        draft = draft.evolve(witnesses=witnesses).with_answered(StepName.WITNESSES)
-    return Answered(draft)
+    return Answered(with_witnesses_said(draft, said.understanding, clean))
 
 
 STEP = Step(StepName.HARM_AND_WITNESSES, expects="injury", handle=take_harm_and_witnesses,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.conversation.answers import has_words, normalise, without_markup
-from bot.conversation.reading import BARE_YES, injury_values, is_skip
+from bot.conversation.reading import BARE_YES, injury_values, is_skip, with_witnesses_said
 from bot.conversation.steps.base import Answered, Choice, Outcome, Said, Step, Unclear
 from bot.domain.vocabulary import StepName
 
@@ -29,7 +29,7 @@ def take_injury(said: Said) -> Outcome:
         # "Klopt" or "ja" does not say whether it was injury or damage; markup says nothing at all.
         return Unclear(draft.evolve(injury=None, damage=None), words=clean)
     if ent.injury is not None or ent.damage is not None:
-        return Answered(draft.evolve(**injury_values(ent.injury, ent.damage, clean)))
+        return Answered(with_witnesses_said(draft.evolve(**injury_values(ent.injury, ent.damage, clean)), u, clean))
     if u.intent == "no":
         return Answered(draft.evolve(injury="nee", damage="nee"))
     return Unclear(draft.evolve(injury=None, damage=None), words=clean)

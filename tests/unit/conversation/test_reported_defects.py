@@ -563,6 +563,36 @@ def test_one_answer_to_the_question_on_harm_and_witnesses_can_tell_both(
     assert "Sanne" in state.draft["witnesses"]
 
 
+def test_witnesses_told_in_the_answer_about_injury_are_not_asked_for_again(
+    real: ChatHarness, fake_uow: FakeUnitOfWork
+) -> None:
+    real.say("Hallo")
+    real.say("een meneer schold me helemaal verrot")
+    real.press("Nee, verder")
+    real.say("vanochtend")
+    real.press("Telefoon")
+    real.say("het ging allemaal heel snel")  # not about harm or witnesses: each is asked on its own
+    assert real.text.startswith("Ben je gewond geraakt, of is er iets kapot gegaan?")
+    assert real.say("niet gewond, collega Ahmed stond ernaast")[0].text == "Hoe voel je je nu?"
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert state.draft["injury"] == "nee"
+    assert "Ahmed" in state.draft["witnesses"]
+
+
+def test_a_witness_answer_given_before_stays_when_the_injury_is_told_again(
+    real: ChatHarness, fake_uow: FakeUnitOfWork
+) -> None:
+    real.say("Hallo")
+    real.say("een meneer schold me helemaal verrot, mijn collega Sanne zag het")
+    real.press("Nee, verder")
+    real.say("vanochtend")
+    real.press("Telefoon")
+    assert real.text.startswith("Ben je gewond geraakt")
+    real.say("niet gewond, collega Ahmed stond ernaast")
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert "Sanne" in state.draft["witnesses"]
+
+
 # 13 ------------------------------------------------------------------------------------------------------
 
 
