@@ -31,6 +31,9 @@ _SKIP = {"weet ik niet", "sla over", "overslaan", "geen idee", "weet niet", "ski
          "weet ik echt niet", "kweenie", "geen flauw idee"}
 # Answers that say only "yes": no answer to a question that asks about two things (injury or damage).
 BARE_YES = frozenset({"ja", "klopt", "jazeker", "jawel", "ja hoor", "goed", "ok", "oke"})
+# Verbs that end a witness span ('collega Sanne zag'): no part of who it was.
+_WITNESS_VERBS = frozenset({"zag", "zagen", "stond", "stonden", "hoorde", "hoorden", "was", "waren", "zat", "zaten",
+                            "keek", "keken", "heeft", "hebben", "had", "hadden"})
 # A witness answer that says there were witnesses, but not who.
 _GENERIC_WITNESS_WORDS = {"ja", "er", "waren", "was", "wel", "getuigen", "getuige", "een", "paar", "klopt", "jazeker"}
 
@@ -111,9 +114,15 @@ def injury_values(
 
 
 def named_witnesses(text: str) -> str:
-    """Who saw it, as said; plain 'ja' when the words only say that there were witnesses."""
+    """Who saw it, as said ('collega Ahmed' of 'collega Ahmed stond'); plain 'ja' when the words only say
+    that there were witnesses."""
     rest = set(normalise(text).split()) - _GENERIC_WITNESS_WORDS
-    return text if rest else "ja"
+    if not rest:
+        return "ja"
+    said = text.split()
+    while len(said) > 1 and normalise(said[-1]) in _WITNESS_VERBS:
+        said.pop()  # the understanding's span ends on the verb that made them a witness
+    return " ".join(said)
 
 
 def with_witnesses_said(draft: ReportDraft, understanding: Understanding, words_said: str) -> ReportDraft:

@@ -11,6 +11,7 @@ from actions.aangifte import draft_text
 from actions.filing import ReportFiler
 from bot.channels.terminal import run_terminal_chat
 from bot.conversation.messages import Reply
+from bot.conversation.reading import named_witnesses
 from bot.conversation.texts import Texts
 from bot.domain.model import Organisation, Report
 from bot.service import ChatService
@@ -576,7 +577,7 @@ def test_witnesses_told_in_the_answer_about_injury_are_not_asked_for_again(
     assert real.say("niet gewond, collega Ahmed stond ernaast")[0].text == "Hoe voel je je nu?"
     state, _ = fake_uow.store.conversations[("web", "demo")]
     assert state.draft["injury"] == "nee"
-    assert "Ahmed" in state.draft["witnesses"]
+    assert state.draft["witnesses"] == "collega Ahmed"  # who, without the verb that made them a witness
 
 
 def test_a_witness_answer_given_before_stays_when_the_injury_is_told_again(
@@ -616,3 +617,14 @@ def test_the_terminal_greets_before_anyone_types_and_ends_cleanly_on_ctrl_d(
     assert sent == 0
     assert shown[1].startswith("meldbot> Hoi Sam, ik ben meldbot.")
     assert shown[-1] == ""  # Ctrl-D: the shell starts on a new line
+
+
+@pytest.mark.parametrize(("said", "stored"), [
+    ("collega Ahmed stond", "collega Ahmed"),
+    ("collega Sanne zag", "collega Sanne"),
+    ("Piet en Klaas zagen het", "Piet en Klaas zagen het"),
+    ("er waren getuigen", "ja"),
+    ("Sanne was", "Sanne"),
+])
+def test_who_saw_it_is_stored_without_the_verb_that_made_them_a_witness(said: str, stored: str) -> None:
+    assert named_witnesses(said) == stored
