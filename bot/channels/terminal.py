@@ -25,7 +25,7 @@ def run_terminal_chat(
 ) -> int:
     """Chat until EOF; returns the number of messages sent. Interactive when stdin is a terminal.
 
-    Interactive, the greeting (or where a report was left) is shown before the first prompt; `opening`
+    The greeting (or where a report was left) is shown before the first message, piped or not; `opening`
     gives it, by default read from the chat service behind `handle` without sending a message.
     """
     stdin = stdin or sys.stdin
@@ -39,9 +39,9 @@ def run_terminal_chat(
 
     if interactive:
         out("meldbot — typ je bericht. Stoppen met Ctrl-D.")
-        found = opening or _opening_of(handle, user)
-        if found is not None:
-            show(found())
+    found = opening or _opening_of(handle, user)
+    if found is not None:
+        show(found())  # the conversation answers on the understanding that this greeting was seen
     while True:
         if interactive:
             sys.stdout.write(prompt)

@@ -19,6 +19,13 @@ from bot.conversation.turns import FileReport, Turn, TurnContext, first_name
 from bot.domain.vocabulary import StepName
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Channels that show the greeting before anyone types (the web page, the terminal).
+GREETS_FIRST = frozenset({"web", "terminal"})
+def greeted_already(state: ConversationState, ctx: TurnContext) -> bool:
+    """The chat showed the greeting before this first message (the web page and the terminal greet first)."""
+    return state.prompt_seq == 0 and not state.transcript and not state.in_report and ctx.channel in GREETS_FIRST
+
+
 _NOT_RECORDED = (StepName.IDLE, StepName.CONFIRM_STOP, StepName.EDIT_FIELD)  # never a step to go 'terug' to
 
 
@@ -32,7 +39,9 @@ class Engine:
             return turn  # nothing changed (a stale button, unsupported content): nothing to remember either
         files = [ctx.texts("evidence_sent_line", name=a.original_name or ctx.texts("evidence_default_name"))
                  for a in msg.attachments if a.path]
-        return Turn(with_transcript(state, turn, msg, self.shown_choices(state, ctx), files), turn.replies,
+        # What the chat showed before the first message (the greeting) stays at the top of a reopened chat.
+        shown = chat_opening.opening(state, ctx) if greeted_already(state, ctx) else ()
+        return Turn(with_transcript(state, turn, msg, self.shown_choices(state, ctx), files, shown), turn.replies,
                     turn.effects)
 
     def _turn(self, state: ConversationState, msg: IncomingMessage, read: o.Read, ctx: TurnContext) -> Turn:
@@ -134,12 +143,14 @@ class Engine:
         """A new report, with the greeting only on someone's very first message when the story came with it."""
         opening = Reply(ctx.texts("opening", name=first_name(ctx.reporter.name)))
         first_contact = state.prompt_seq == 0 and not state.transcript
+        # The greeting is on the screen already where the chat shows it before anyone types.
+        greet = () if greeted_already(state, ctx) else (opening,)
         fresh = ConversationState(prompt_seq=state.prompt_seq, last_activity=state.last_activity)
         if with_story:
             turn = self.handle(fresh.evolve(step=StepName.DESCRIBE, draft=ReportDraft()), text, read, ctx)
-            return Turn(turn.state, ((opening,) if first_contact else ()) + turn.replies, turn.effects)
+            return Turn(turn.state, (greet if first_contact else ()) + turn.replies, turn.effects)
         turn = self.ask(fresh, StepName.DESCRIBE, ctx)
-        return Turn(turn.state, (opening, *turn.replies))
+        return Turn(turn.state, (*greet, *turn.replies))
 
     def ask(self, state: ConversationState, step: str, ctx: TurnContext, *, record: bool = True) -> Turn:
         """Move to a step and ask its question under a fresh prompt id."""

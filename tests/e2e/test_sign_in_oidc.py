@@ -85,9 +85,11 @@ def test_signing_in_at_the_provider_opens_the_chat_as_that_person(setup: Setup) 
         assert SESSION_COOKIE in back.cookies
         assert "Ingelogd als Sam de Vries" in browser.get("/").text
         assert browser.get("/api/me").json()["id"] == "demo"
+        history = browser.get("/api/chat/history")
+        assert history.json()["messages"][0]["text"].startswith("Hoi Sam")  # the chat greets Sam before he types
         reply = chat(browser, "Hallo")
         assert reply.status_code == 200
-        assert reply.json()["replies"][0]["text"].startswith("Hoi Sam")
+        assert reply.json()["replies"][0]["text"] == "Vertel in je eigen woorden wat er is gebeurd."
     with setup.container.session_factory() as session:
         rows = session.scalars(select(AuditRow).where(AuditRow.actor == "demo", AuditRow.action == "signed_in"))
         assert any(row.details == {"channel": "web", "via": "oidc"} for row in rows)

@@ -155,7 +155,10 @@ def test_a_reloaded_page_gets_the_conversation_so_far(server: Server) -> None:
         post(client, "Hallo")
         post(client, "een meneer schold me helemaal verrot")
         messages = client.get("/api/chat/history").json()["messages"]
-        assert [m["who"] for m in messages[:2]] == ["me", "bot"]
+        # The greeting the page showed first, then what was said; the greeting only once.
+        assert [m["who"] for m in messages[:4]] == ["bot", "bot", "me", "bot"]
+        assert messages[2]["text"] == "Hallo"
+        assert sum(m["text"].startswith("Hoi Sam") for m in messages) == 1
         assert {"who": "me", "text": "een meneer schold me helemaal verrot", "choices": [], "prompt_id": None} \
             in messages
         assert messages[-1]["choices"] == ["Nee, verder"]

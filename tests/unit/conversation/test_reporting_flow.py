@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.service import ChatService
 from tests.conftest import ChatHarness
 from tests.fakes import FakeClock, FakeUnitOfWork
 
@@ -21,11 +22,20 @@ def file_rich_report(chat: ChatHarness) -> None:
     chat.press("Versturen")
 
 
-def test_opening_says_who_sees_the_report_and_that_stop_works(chat: ChatHarness) -> None:
-    chat.say("Hallo")
-    assert "leidinggevende" in chat.replies[0].text
-    assert "'stop'" in chat.replies[0].text
-    assert chat.replies[1].text == "Vertel in je eigen woorden wat er is gebeurd."
+def test_opening_says_who_sees_the_report_and_that_stop_works(chat: ChatHarness, service: ChatService) -> None:
+    greeting = service.open_chat("web", "demo")  # what the chat shows before anyone types
+    assert "leidinggevende" in greeting[0].text
+    assert "'stop'" in greeting[0].text
+    # The greeting is on the screen: "Hallo" is answered by the question alone, not by the greeting again.
+    assert [r.text for r in chat.say("Hallo")] == ["Vertel in je eigen woorden wat er is gebeurd."]
+
+
+def test_where_nothing_greets_first_the_first_message_gets_the_greeting(
+    service: ChatService, fake_uow: FakeUnitOfWork
+) -> None:
+    fake_uow.store.identities[("telegram", "555")] = "demo"  # a linked Telegram account
+    telegram = ChatHarness(service.handle, user="555", channel="telegram")
+    assert telegram.say("Hallo")[0].text.startswith("Hoi Sam, ik ben meldbot.")
 
 
 def test_rich_severe_report_is_filed_with_at_most_six_bot_questions(
@@ -232,9 +242,8 @@ def test_telegram_stranger_links_with_a_one_time_code(chat: ChatHarness, fake_uo
 
 
 def test_report_in_first_message_skips_the_description_question(chat: ChatHarness) -> None:
-    replies = chat.say(RICH)
-    assert replies[0].text.startswith("Hoi Sam")
-    assert replies[1].text.startswith("Dank je. Wil je nog iets toevoegen?")
+    replies = chat.say(RICH)  # the web page showed the greeting already
+    assert replies[0].text.startswith("Dank je. Wil je nog iets toevoegen?")
 
 
 def test_suicide_threat_report_mentions_the_113_advice_line(chat: ChatHarness) -> None:
