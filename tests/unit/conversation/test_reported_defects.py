@@ -161,10 +161,11 @@ def test_a_new_report_after_my_reports_does_not_greet_after_the_story(chat: Chat
     assert not any(r.text.startswith("Hoi Sam") for r in replies)
 
 
-def to_harm_question(chat: ChatHarness) -> None:
-    """A story without time, place, harm or witnesses; time and place answered: harm and witnesses are asked."""
+def to_harm_question(chat: ChatHarness, story: str = SPARSE) -> None:
+    """A story without time, place, harm or witnesses; time and place answered: harm and witnesses are asked
+    (or harm alone when the story names witnesses)."""
     chat.say("Hallo")
-    chat.say(SPARSE)
+    chat.say(story)
     chat.press("Nee, verder")
     chat.say("vanochtend")
     chat.press("Telefoon")
@@ -556,11 +557,7 @@ def test_a_rich_story_with_the_rule_understanding_needs_at_most_six_questions(re
 def test_one_answer_to_the_question_on_harm_and_witnesses_can_tell_both(
     real: ChatHarness, fake_uow: FakeUnitOfWork
 ) -> None:
-    real.say("Hallo")
-    real.say("een meneer schold me helemaal verrot")
-    real.press("Nee, verder")
-    real.say("vanochtend")
-    real.press("Telefoon")
+    to_harm_question(real)
     assert real.say("Niet gewond, mijn collega Sanne zag het")[0].text == "Hoe voel je je nu?"
     state, _ = fake_uow.store.conversations[("web", "demo")]
     assert state.draft["injury"] == "nee"
@@ -570,11 +567,7 @@ def test_one_answer_to_the_question_on_harm_and_witnesses_can_tell_both(
 def test_witnesses_told_in_the_answer_about_injury_are_not_asked_for_again(
     real: ChatHarness, fake_uow: FakeUnitOfWork
 ) -> None:
-    real.say("Hallo")
-    real.say("een meneer schold me helemaal verrot")
-    real.press("Nee, verder")
-    real.say("vanochtend")
-    real.press("Telefoon")
+    to_harm_question(real)
     real.say("het ging allemaal heel snel")  # not about harm or witnesses: each is asked on its own
     assert real.text.startswith("Ben je gewond geraakt, of is er iets kapot gegaan?")
     assert real.say("niet gewond, collega Ahmed stond ernaast")[0].text == "Hoe voel je je nu?"
@@ -586,11 +579,7 @@ def test_witnesses_told_in_the_answer_about_injury_are_not_asked_for_again(
 def test_a_witness_answer_given_before_stays_when_the_injury_is_told_again(
     real: ChatHarness, fake_uow: FakeUnitOfWork
 ) -> None:
-    real.say("Hallo")
-    real.say("een meneer schold me helemaal verrot, mijn collega Sanne zag het")
-    real.press("Nee, verder")
-    real.say("vanochtend")
-    real.press("Telefoon")
+    to_harm_question(real, f"{SPARSE}, mijn collega Sanne zag het")
     assert real.text.startswith("Ben je gewond geraakt")
     real.say("niet gewond, collega Ahmed stond ernaast")
     state, _ = fake_uow.store.conversations[("web", "demo")]
