@@ -1,6 +1,6 @@
 """NLU benchmark: training time, model size, latency, held-out and real-text scores, time phrases vs targets.
 
-Run: .venv/bin/python bench/nlu.py [--training-dir data/training] [--model-dir DIR]
+Run: .venv/bin/python -m bench.nlu [--training-dir data/training] [--model-dir DIR]
 """
 
 from __future__ import annotations
