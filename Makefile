@@ -22,7 +22,7 @@ $(NODE_TOOLS): tests/node/package-lock.json
 	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 
 # The Dutch understanding is trained once at installation (with a progress bar), never on first serve.
-$(MODEL): $(STAMP) $(wildcard data/training/*.yml)
+$(MODEL): $(STAMP) $(wildcard data/training/*.yml) $(wildcard nlu/*.py)
 	$(BIN)/meldbot train
 	touch $(MODEL)
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MODEL_VERSION = "meldbot-nlu-1"  # bump when features or the model layout change: stored models retrain
+MODEL_VERSION = "meldbot-nlu-2"  # bump when features or the model layout change: stored models retrain
 META_FILE = "meta.json"
 DESCRIBE_FROM_INCIDENTS = 120  # incident texts added as "describe" examples for the intent model
 

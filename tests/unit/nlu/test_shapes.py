@@ -260,3 +260,28 @@ def test_no_injury_denies_harm_but_is_not_explained_as_a_blow_that_did_not_happe
     result = understander.understand("Hij schold me uit, ik raakte niet gewond.", DESCRIBE)
     assert (result.primary_form, result.severe) == ("verbaal", False)
     assert "niet gebeurde" not in result.explanation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bij de balie schold een vrouw me uit en gooide een folderstandaard om.",
+        "Hij trapte de prullenbak om en liep weg.",
+        "Ze gooide de tafel omver.",
+        "De klant duwde het rek met folders om, toen ik nee zei.",
+    ],
+)
+def test_knocking_things_over_told_with_the_particle_last_is_vandalism(analyzer: RuleAnalyzer, text: str) -> None:
+    assert analyzer.analyze(text).actual("vandalism")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Na het gesprek gooide hij het roer om en werkte mee.",
+        "Hij smeet zijn jas om en ging weg.",
+        "Toen gooide ze de knop om en bleef ze rustig.",
+    ],
+)
+def test_turning_things_around_in_words_is_no_vandalism(analyzer: RuleAnalyzer, text: str) -> None:
+    assert not analyzer.analyze(text).actual("vandalism")
