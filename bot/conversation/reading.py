@@ -125,6 +125,15 @@ def named_witnesses(text: str) -> str:
     return " ".join(said)
 
 
+def with_injury_said(draft: ReportDraft, understanding: Understanding, words_said: str) -> ReportDraft:
+    """Harm told in passing in another answer ('niet gewond, collega Ahmed stond ernaast' to the question about
+    witnesses) is taken where nothing was known of it yet; what was known stays as it was."""
+    ent = understanding.entities
+    told = injury_values(ent.injury, ent.damage, words_said)
+    changes = {k: v for k, v in told.items() if v is not None and getattr(draft, k) is None}
+    return draft.evolve(**changes) if changes else draft
+
+
 def with_witnesses_said(draft: ReportDraft, understanding: Understanding, words_said: str) -> ReportDraft:
     """Witnesses told in passing in another answer ('niet gewond, collega Ahmed stond ernaast') are taken, so
     that their question is not asked as well; an answer given to that question before stays as it was."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.conversation.answers import without_markup
 from bot.conversation.draft import ReportDraft
-from bot.conversation.reading import is_skip, named_witnesses
+from bot.conversation.reading import is_skip, named_witnesses, with_injury_said
 from bot.conversation.steps.base import Answered, Choice, Outcome, Said, Step, Unclear
 from bot.domain.vocabulary import StepName
 
@@ -25,6 +25,7 @@ def take_witnesses(said: Said) -> Outcome:
     ent = u.entities
     clean = without_markup(said.text)
     if ent.witnesses is not None:
+        draft = with_injury_said(draft, u, clean)  # 'niet gewond, collega Ahmed stond ernaast'
         return _answered(draft, named_witnesses(ent.witnesses_text or clean) if ent.witnesses else "nee")
     if u.intent in ("yes", "no"):
         return _answered(draft, "ja" if u.intent == "yes" else "nee")

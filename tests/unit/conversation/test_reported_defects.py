@@ -620,3 +620,16 @@ def test_the_terminal_greets_before_anyone_types_and_ends_cleanly_on_ctrl_d(
 ])
 def test_who_saw_it_is_stored_without_the_verb_that_made_them_a_witness(said: str, stored: str) -> None:
     assert named_witnesses(said) == stored
+
+
+def test_harm_told_in_the_answer_about_witnesses_is_taken_where_it_was_unknown(
+    real: ChatHarness, fake_uow: FakeUnitOfWork
+) -> None:
+    # The story tells damage (so harm is not asked) but not whether the reporter was hurt.
+    to_harm_question(real, "een vrouw schold me uit voor rotwijf en gooide een folderstandaard om")
+    assert real.text.startswith("Waren er getuigen?")
+    real.say("niet gewond, collega Ahmed stond ernaast")
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert state.draft["injury"] == "nee"
+    assert state.draft["damage"] not in (None, "nee")  # what the story told stays
+    assert state.draft["witnesses"] == "collega Ahmed"
