@@ -186,7 +186,9 @@ def checkpoint(path: str) -> tuple[int, int, int] | None:
     if not os.path.exists(f"{path}-wal"):
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=0, check_same_thread=False)
+        # read-write only, never create; as_uri() escapes what a URI would misread (spaces, '?', '#')
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=rw", uri=True, timeout=0,
+                               check_same_thread=False)
     except sqlite3.Error:
         return None
     try:

@@ -183,7 +183,8 @@ def test_the_write_ahead_log_is_checkpointed_beside_the_turns_not_in_them(
         return result
 
     monkeypatch.setattr(db_module, "checkpoint", watched)
-    path = tmp_path / "wal.db"
+    path = tmp_path / "a folder #1" / "wal.db"  # characters a file URI would misread
+    path.parent.mkdir()
     engine = make_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
         assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
