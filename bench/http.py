@@ -6,7 +6,9 @@
 In one run, on this machine: starts a bare FastAPI app (uvicorn, one process) whose endpoint inserts one row
 and commits on the same SQLite settings as meldbot (WAL, synchronous=NORMAL, one writer), and
 `meldbot serve` on a fresh SQLite file with `--conversations` employees signed in, each in their own
-conversation (the scripted reports of bench/turns.py, again and again). Then, per server:
+conversation (the scripted reports of bench/turns.py, again and again; each conversation is first taken, in
+process, to its own point of its script, so that any window of the run holds greetings, descriptions,
+answers and filings in the script's proportions). Both servers run without an access log. Then, per server:
 
 1. throughput: `--connections` keep-alive connections send as fast as answers come (closed loop, like wrk)
    for `--seconds`; a conversation never has two messages on the way at once;
@@ -331,24 +333,39 @@ def meldbot_target(name: str, tmp: Path, database_url: str, conversations: int, 
         "MELDBOT_MODEL_DIR": str(Settings().model_dir.resolve()),
         # Every conversation comes from 127.0.0.1 here: the per-address limit would be one office's limit.
         "MELDBOT_REQUESTS_PER_ADDRESS_PER_MINUTE": "10000000", "MELDBOT_REQUESTS_PER_ADDRESS_BURST": "1000000",
+        # Like the bare endpoint (uvicorn --no-access-log): both servers are measured without an access log.
+        "MELDBOT_ACCESS_LOG": "false",
     }
     settings = Settings(**{k.removeprefix("MELDBOT_").lower(): v for k, v in env.items()})  # type: ignore[arg-type]
-    container = bootstrap(settings, understander=_Unused())
+    container = bootstrap(settings)
     people = [f"emp{i:04d}" for i in range(conversations)]
     with container.session_factory() as session:
         store = SqlAuthStore(session)
         cookies = [store.create_session(person, "link", container.clock.now()) for person in people]
         session.commit()
+    convs = [Conversation(cookie, n) for n, cookie in enumerate(cookies)]
+    stagger(container, people, convs)
     container.close()
     meldbot = str(Path(sys.executable).with_name("meldbot"))
-    convs = [Conversation(cookie, n) for n, cookie in enumerate(cookies)]
     return Target(name, port, "/api/chat", convs, [meldbot, "serve", "--workers", str(workers)],
                   {**env, "MELDBOT_MIGRATE_ON_START": "true"}, database_url)
 
 
-class _Unused:
-    def understand(self, text: str, context: object) -> object:
-        raise RuntimeError("not used")
+def stagger(container: Any, people: list[str], convs: list[Conversation]) -> None:
+    """Each conversation taken to its own point of its script, in process, before the server starts.
+
+    1,000 people do not all start a report in the same second: at any moment some are greeting, some
+    describing, some answering questions or filing. Conversation n starts at line n mod the script's length, so
+    every measured window holds the whole mix; started together, the first seconds would hold almost only
+    greetings and descriptions (the turns that run the understanding).
+    """
+    from bot.conversation.messages import IncomingMessage
+
+    for person, conv in zip(people, convs, strict=True):
+        lines = SCRIPTS[conv.script % len(SCRIPTS)]
+        for _ in range(conv.script % len(lines)):
+            container.chat.handle(IncomingMessage(channel="web", user=person, text=conv.next_text(),
+                                                  delivery_id=f"{person}:{uuid.uuid4().hex}"))
 
 
 def bare_target(tmp: Path, conversations: int) -> Target:

@@ -90,7 +90,7 @@ def serve(
     for key, value in overrides.items():  # the workers build their own Settings from the environment
         os.environ[f"MELDBOT_{key.upper()}"] = str(value)
     uvicorn.run("bot.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="info")
+                log_level="info", access_log=settings.access_log)
 
 
 def _invite_links(settings: Settings, employee_ids: list[str]) -> list[tuple[str, str, str]]:

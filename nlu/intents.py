@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _WORD_RE = re.compile(r"[a-z0-9']+|\?|[\U0001F300-\U0001FAFF\u2B05\u2B06\u2B07\u27A1\u2705\u274C\u270B]")
@@ -166,11 +167,15 @@ def words_of(folded: str) -> list[str]:
     return [_squeeze(w) for w in _WORD_RE.findall(folded)]
 
 
-def _contains(joined: str, phrases: tuple[str, ...]) -> str | None:
-    for phrase in phrases:
-        if re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", joined):
-            return phrase
-    return None
+@functools.cache
+def _phrases_re(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a list of phrases, each as whole words (built once per list)."""
+    return re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![a-z])")
+
+
+def _contains(joined: str, phrases: tuple[str, ...]) -> bool:
+    """True when one of `phrases` occurs in `joined` as whole words."""
+    return _phrases_re(phrases).search(joined) is not None
 
 
 def rule_intent(folded: str, expecting: str | None = None) -> tuple[str, float] | None:

@@ -134,6 +134,61 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.state.container = container
     app.state.auth = auth
     app.state.limiter = limiter
+
+    # The chat turn is the route called most: declared first, so a message is matched before the others.
+    @app.post(
+        "/api/chat",
+        response_model=ChatOut,
+        responses={401: {"description": "Niet ingelogd"}, 413: {"description": "Bericht te lang"},
+                   429: {"description": "Te veel berichten kort na elkaar"}},
+    )
+    async def chat(request: Request, body: ChatIn) -> Any:
+        """One turn for the signed-in person (browser session or `Authorization: Bearer` access token)."""
+        sid = request.cookies.get(SESSION_COOKIE)
+        if "authorization" not in request.headers and sid and len(sid) <= 200 and limiter.in_process:
+            # The usual case, in one trip to a turn thread: session, rate limit, turn (the same checks
+            # in the same order as below, without a second thread hop for the session lookup).
+            return await run_turn.call(chat_turn, sid, body)
+        principal = await resolve_principal(request, auth)
+        if principal is None:
+            return not_signed_in()
+        refused = refusal(await limiter.person_wait(principal.id), body)
+        return refused or JSONResponse(replies_json(await run_turn(message(principal, body))))
+
+    def chat_turn(sid: str, body: ChatIn) -> Response:
+        principal = auth.session_principal(sid)
+        if principal is None:
+            return not_signed_in()
+        wait = limiter.person_wait_now(principal.id)
+        return refusal(wait, body) or JSONResponse(replies_json(container.chat.handle(message(principal, body))))
+
+    def not_signed_in() -> Response:
+        return JSONResponse(status_code=401, content={"detail": texts["not_signed_in"]},
+                            headers={"WWW-Authenticate": "Bearer"})
+
+    def refusal(wait: float, body: ChatIn) -> Response | None:
+        if wait > 0:
+            logger.info("rate limit: person over the chat limit, message refused")
+            return too_many(texts, "rate_limited_person", wait)
+        if len(body.text) > settings.max_message_chars:
+            return JSONResponse(
+                status_code=413,
+                content={
+                    "detail": f"Je bericht is te lang (meer dan {settings.max_message_chars} tekens). "
+                    "Stuur het in kortere stukken; er is niets opgeslagen."
+                },
+            )
+        return None
+
+    def message(principal: Principal, body: ChatIn) -> IncomingMessage:
+        return IncomingMessage(
+            channel="web",
+            user=principal.id,
+            text=body.text,  # the service cleans the text once for every channel
+            delivery_id=f"{principal.id}:{body.message_id}",
+            in_reply_to=body.in_reply_to,
+        )
+
     for ch in channels:
         if ch.router is not None:
             app.include_router(ch.router)
@@ -204,59 +259,6 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             return JSONResponse(status_code=503, content={"status": "opstarten", "understanding": "laden"},
                                 headers={"Retry-After": "1"})
         return JSONResponse({"status": "ok"})
-
-    @app.post(
-        "/api/chat",
-        response_model=ChatOut,
-        responses={401: {"description": "Niet ingelogd"}, 413: {"description": "Bericht te lang"},
-                   429: {"description": "Te veel berichten kort na elkaar"}},
-    )
-    async def chat(request: Request, body: ChatIn) -> Any:
-        """One turn for the signed-in person (browser session or `Authorization: Bearer` access token)."""
-        sid = request.cookies.get(SESSION_COOKIE)
-        if "authorization" not in request.headers and sid and len(sid) <= 200 and limiter.in_process:
-            # The usual case, in one trip to a turn thread: session, rate limit, turn (the same checks
-            # in the same order as below, without a second thread hop for the session lookup).
-            return await run_turn.call(chat_turn, sid, body)
-        principal = await resolve_principal(request, auth)
-        if principal is None:
-            return not_signed_in()
-        refused = refusal(await limiter.person_wait(principal.id), body)
-        return refused or JSONResponse(replies_json(await run_turn(message(principal, body))))
-
-    def chat_turn(sid: str, body: ChatIn) -> Response:
-        principal = auth.session_principal(sid)
-        if principal is None:
-            return not_signed_in()
-        wait = limiter.person_wait_now(principal.id)
-        return refusal(wait, body) or JSONResponse(replies_json(container.chat.handle(message(principal, body))))
-
-    def not_signed_in() -> Response:
-        return JSONResponse(status_code=401, content={"detail": texts["not_signed_in"]},
-                            headers={"WWW-Authenticate": "Bearer"})
-
-    def refusal(wait: float, body: ChatIn) -> Response | None:
-        if wait > 0:
-            logger.info("rate limit: person over the chat limit, message refused")
-            return too_many(texts, "rate_limited_person", wait)
-        if len(body.text) > settings.max_message_chars:
-            return JSONResponse(
-                status_code=413,
-                content={
-                    "detail": f"Je bericht is te lang (meer dan {settings.max_message_chars} tekens). "
-                    "Stuur het in kortere stukken; er is niets opgeslagen."
-                },
-            )
-        return None
-
-    def message(principal: Principal, body: ChatIn) -> IncomingMessage:
-        return IncomingMessage(
-            channel="web",
-            user=principal.id,
-            text=body.text,  # the service cleans the text once for every channel
-            delivery_id=f"{principal.id}:{body.message_id}",
-            in_reply_to=body.in_reply_to,
-        )
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
