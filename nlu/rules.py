@@ -166,6 +166,9 @@ class RuleAnalyzer:
         self._matcher = Matcher(self._nlp.vocab)
         weapons = [w for w in lexicon.WEAPONS.split("|") if " " not in w]
         self._matcher.add("WEAPON", [[{"LOWER": {"IN": weapons}}]])
+        # A token is part of the folded text (lower case already), so a text without any of these words
+        # anywhere has no weapon token: most messages skip the matcher.
+        self._weapon_hint = re.compile("|".join(sorted(map(re.escape, weapons), key=len, reverse=True)))
 
     def analyze(self, text: str) -> Analysis:
         """Cues with their negation status and the entities (without the time) of one text."""
@@ -231,7 +234,7 @@ class RuleAnalyzer:
             injury_text=injury_text,
             damage=damage,
             damage_text=damage_text,
-            weapon=self._weapon(doc, tokens),
+            weapon=self._weapon(doc, tokens) if self._weapon_hint.search(folded) else None,
             witnesses=witnesses,
             witnesses_text=witnesses_text,
             quotes=quotes,

@@ -7,7 +7,16 @@ from collections.abc import Sequence
 
 from bot.conversation import commands, evidence, questions
 from bot.conversation import opening as chat_opening
-from bot.conversation.answers import EVIDENCE_DONE, evidence_request, faq_topic, has_words, is_label, normalise
+from bot.conversation.answers import (
+    EVIDENCE_DONE,
+    evidence_request,
+    faq_topic,
+    has_words,
+    is_label,
+    match_choice,
+    match_many,
+    normalise,
+)
 from bot.conversation.draft import ReportDraft
 from bot.conversation.messages import IncomingMessage, Reply
 from bot.conversation.report import build_report, filed_message
@@ -67,12 +76,16 @@ class Engine:
         if waiting is not None and normalise(text) in EVIDENCE_DONE:
             return Turn(state, (*prefix, Reply(t("evidence_done", reference=waiting))))
         # A button, or an offered label typed in full, answers the question; commands come second.
-        answers_prompt = msg.in_reply_to is not None or is_label(text, self.shown_choices(state, ctx))
+        shown = self.shown_choices(state, ctx)
+        answers_prompt = msg.in_reply_to is not None or is_label(text, shown)
         command = commands.command_in(text, answers_prompt)
         turn = command(state, ctx, prefix, resuming) if command else None
         if turn is not None:
             return turn
-        if state.in_report and not answers_prompt and len(_WORD.findall(text)) <= 3 and read().intent == "greeting":
+        # A short "hoi" in the middle of a report: where it was left, not an answer. A choice picked by its
+        # number or label ('1 en 3', 'nee') is no greeting, so it is not understood for that.
+        if (state.in_report and not answers_prompt and len(_WORD.findall(text)) <= 3
+                and not picks_choice(text, shown) and read().intent == "greeting"):
             return Turn(state, (*prefix, *commands.resume_or_ask(state, ctx, resuming)))
         if not text:
             return Turn(state, (*prefix, Reply(t("empty_message")), *self.question(state, ctx)))
@@ -192,3 +205,8 @@ class Engine:
     question = staticmethod(questions.question)
     shown_choices = staticmethod(questions.shown_choices)
     choices_for = staticmethod(questions.choices_for)
+
+
+def picks_choice(text: str, shown: Sequence[str]) -> bool:
+    """The message picks one or more of the offered choices, by number or by label."""
+    return bool(shown) and (match_choice(text, shown) is not None or match_many(text, shown) is not None)
