@@ -27,6 +27,7 @@ from sqlalchemy import event
 from bot.bootstrap import bootstrap, build_understander
 from bot.conversation.messages import IncomingMessage
 from bot.settings import Settings
+from bot.storage import prepared
 from tests.dbs import database_url
 
 SCRIPTS = [
@@ -91,6 +92,8 @@ def run(kind: str, turns: int, understanding: str) -> None:
         def count(*_args: Any) -> None:
             executed[0] += 1
 
+        stop_counting_prepared = prepared.listen(count)  # the turn's own statements (bot/storage/prepared.py)
+
         users = [e.id for e in container.org.employees]
         kinds: dict[str, tuple[list[float], list[int]]] = {k: ([], []) for k in ("choice", "free", "filing")}
         done = conversations = filed = 0
@@ -112,6 +115,7 @@ def run(kind: str, turns: int, understanding: str) -> None:
                 done += 1
             conversations += 1
         total = time.perf_counter() - started
+        stop_counting_prepared()
         container.close()
     gc.collect()
     current, peak = rss_mb()

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Index, String, Text, bindparam, delete, func,
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.storage.orm import Base
+from bot.storage.prepared import Prepared
 
 
 def token_hash(token: str) -> str:
@@ -73,6 +74,7 @@ _sessions = WebSessionRow.__table__.c
 # Every request with a session cookie runs this: built once, a Core statement (no ORM object is needed).
 _FIND_SESSION = select(_sessions.employee_id, _sessions.via, _sessions.created_at, _sessions.last_seen_at).where(
     _sessions.id_hash == bindparam("id_hash", type_=_sessions.id_hash.type), _sessions.revoked_at.is_(None))
+_FIND_SESSION_PREPARED = Prepared(_FIND_SESSION)  # every web request's lookup (bot/storage/prepared.py)
 
 
 class LinkOutcome(StrEnum):
@@ -192,7 +194,5 @@ class SqlAuthStore:
 def find_session(conn: Connection, sid: str) -> SessionInfo | None:
     """The session of a cookie (not revoked ones), on a plain connection: the lookup of
     every request, so without a unit of work around it."""
-    row = conn.execute(_FIND_SESSION, {"id_hash": token_hash(sid)}).first()
-    if row is None:
-        return None
-    return SessionInfo(row.employee_id, row.via, row.created_at, row.last_seen_at)
+    rows, _ = _FIND_SESSION_PREPARED.run(conn, {"id_hash": token_hash(sid)})
+    return SessionInfo(*rows[0]) if rows else None

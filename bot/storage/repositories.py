@@ -3,6 +3,7 @@
 The statements a turn runs (conversation state, delivery log, reference counter, report, audit and outbox
 inserts) are built once, at import, with bound parameters, and executed as Core statements on the
 session's connection: the ORM would only add per-call statement building and unit-of-work bookkeeping.
+The three of every turn (its start, the state, the delivery) run on the driver's cursor (bot/storage/prepared.py).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from bot.storage.orm import (
     ReportCounterRow,
     ReportRow,
 )
+from bot.storage.prepared import Prepared
 
 _REPORT_FIELDS = (
     "reference", "reporter_id", "team_id", "channel", "created_at", "description", "primary_form", "abcd",
@@ -98,12 +100,15 @@ _STORED_RESPONSE = select(_dlv.response).where(*_DELIVERY_KEY)
 _LOAD_WITH_DELIVERY = select(_conv.state, _conv.version, _STORED_RESPONSE.scalar_subquery().label("stored")).where(
     *_CONV_KEY)
 _LOAD_WITH_DELIVERY_LOCKED = _LOAD_WITH_DELIVERY.with_for_update(of=_CONVERSATIONS)
+_START_TURN = Prepared(_LOAD_WITH_DELIVERY)
+_START_TURN_LOCKED = Prepared(_LOAD_WITH_DELIVERY_LOCKED)
 _UPDATE_STATE = (
     update(_CONVERSATIONS)
     .where(*_CONV_KEY, _conv.version == _p(_conv.version))
     .values(state=_p(_conv.state), version=_p(_conv.version, "p_new_version"),
             updated_at=_p(_conv.updated_at), employee_id=_p(_conv.employee_id))
 )
+_SAVE_STATE = Prepared(_UPDATE_STATE)
 _INSERT_STATE = _by_dialect(lambda ins: ins(_CONVERSATIONS).values(
     channel=_p(_conv.channel, "p_new_channel"), user_key=_p(_conv.user_key, "p_new_user_key"),
     employee_id=_p(_conv.employee_id), state=_p(_conv.state), version=1, updated_at=_p(_conv.updated_at),
@@ -115,6 +120,7 @@ _RECORD_DELIVERY = _by_dialect(lambda ins: ins(_DELIVERIES).values(
     channel=_p(_dlv.channel, "p_new_channel"), delivery_id=_p(_dlv.delivery_id, "p_new_delivery_id"),
     created_at=_p(_dlv.created_at), response=_p(_dlv.response),
 ).on_conflict_do_nothing(index_elements=["channel", "delivery_id"]).returning(_dlv.delivery_id))
+_RECORD_DELIVERY_PREPARED = {name: Prepared(stmt) for name, stmt in _RECORD_DELIVERY.items()}
 _MARK_SENT = update(_DELIVERIES).where(*_DELIVERY_KEY, _dlv.sent_at.is_(None)).values(sent_at=_p(_dlv.sent_at))
 
 # -- reports ------------------------------------------------------------------------------------------------
@@ -225,14 +231,15 @@ class SqlConversationStore:
             return TurnStart(None, self.load(channel, user))
         params = {"p_channel": channel, "p_user_key": user, "p_delivery_channel": delivery_channel,
                   "p_delivery_id": delivery_id}
-        stmt = _LOAD_WITH_DELIVERY_LOCKED if _for_update(self.session) else _LOAD_WITH_DELIVERY
-        row = _run(self.session, stmt, params).first()
-        if row is None:
+        prepared = _START_TURN_LOCKED if _for_update(self.session) else _START_TURN
+        rows, _ = prepared.run(self.session.connection(), params)
+        if not rows:
             stored = _run(self.session, _STORED_RESPONSE, params).scalar()
             return TurnStart(stored, None)
-        if row.stored is not None:
-            return TurnStart(row.stored, None)
-        return TurnStart(None, (ConversationState.from_json(row.state), row.version))
+        state, version, stored = rows[0]
+        if stored is not None:
+            return TurnStart(stored, None)
+        return TurnStart(None, (ConversationState.from_json(state), version))
 
     def save(
         self, channel: str, user: str, employee_id: str, state: ConversationState, version: int | None
@@ -247,11 +254,11 @@ class SqlConversationStore:
             if created is None:
                 raise ConcurrencyConflict(f"{channel}:{user}")
             return
-        result = _run(self.session, _UPDATE_STATE, {
+        _, count = _SAVE_STATE.run(self.session.connection(), {
             "p_channel": channel, "p_user_key": user, "p_version": version, "p_new_version": version + 1,
             "p_state": state.to_json(), "p_updated_at": now, "p_employee_id": employee_id,
         })
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if count != 1:
             raise ConcurrencyConflict(f"{channel}:{user}")
 
 
@@ -267,10 +274,10 @@ class SqlDeliveryLog:
     def record(self, channel: str, delivery_id: str, response: list[dict[str, Any]], now: datetime) -> bool:
         # The database's own answer: a row comes back only when this insert created it. (rowcount is -1
         # for INSERT ... ON CONFLICT DO NOTHING on some PostgreSQL drivers, so it cannot be trusted.)
-        created = _run(self.session, _RECORD_DELIVERY[dialect_of(self.session)], {
+        rows, _ = _RECORD_DELIVERY_PREPARED[dialect_of(self.session)].run(self.session.connection(), {
             "p_new_channel": channel, "p_new_delivery_id": delivery_id, "p_created_at": now, "p_response": response,
-        }).first()
-        return created is not None
+        })
+        return bool(rows)
 
     def sent_at(self, channel: str, delivery_id: str) -> datetime | None:
         sent: datetime | None = _run(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from bot.bootstrap import Container
 from bot.conversation.state import ConversationState
 from bot.ports import ConcurrencyConflict
 from bot.storage import db as db_module
+from bot.storage import prepared
 from bot.storage.db import make_engine, migrate, read_only
 from bot.storage.repositories import SqlConversationStore, SqlDeliveryLog, SqlReportRepository
 from tests.dbs import database_url
@@ -23,13 +25,24 @@ from tests.dbs import database_url
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def statements(container: Container) -> list[str]:
-    seen: list[str] = []
-    event.listen(container.db, "before_cursor_execute", lambda *args: seen.append(args[2]))
-    return seen
+@pytest.fixture
+def statements() -> Iterator[Callable[[Container], list[str]]]:
+    """What the database is asked from now on: through SQLAlchemy and the prepared statements of a turn."""
+    stops: list[Callable[[], None]] = []
+
+    def start(container: Container) -> list[str]:
+        seen: list[str] = []
+        event.listen(container.db, "before_cursor_execute", lambda *args: seen.append(args[2]))
+        stops.append(prepared.listen(seen.append))
+        return seen
+
+    yield start
+    for stop in stops:
+        stop()
 
 
-def test_start_turn_reads_state_and_dedup_answer_in_one_statement(container: Container) -> None:
+def test_start_turn_reads_state_and_dedup_answer_in_one_statement(
+        container: Container, statements: Callable[[Container], list[str]]) -> None:
     with container.session_factory() as session:
         SqlConversationStore(session).save("web", "demo", "demo", ConversationState(step="describe"), None)
         SqlDeliveryLog(session).record("web", "old", [{"text": "al gezien"}], NOW)
