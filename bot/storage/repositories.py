@@ -3,7 +3,8 @@
 The statements a turn runs (conversation state, delivery log, reference counter, report, audit and outbox
 inserts) are built once, at import, with bound parameters, and executed as Core statements on the
 session's connection: the ORM would only add per-call statement building and unit-of-work bookkeeping.
-The three of every turn (its start, the state, the delivery) run on the driver's cursor (bot/storage/prepared.py).
+The three of every turn (its start, the state, the delivery) and those of filing that are asked per report or per
+person told (the reference number, their addresses) run on the driver's cursor (bot/storage/prepared.py).
 """
 
 from __future__ import annotations
@@ -129,6 +130,7 @@ _MARK_SENT = update(_DELIVERIES).where(*_DELIVERY_KEY, _dlv.sent_at.is_(None)).v
 _NEXT_NUMBER = _by_dialect(lambda ins: ins(_COUNTERS).values(year=_p(_COUNTERS.c.year), last=1)
                            .on_conflict_do_update(index_elements=["year"], set_={"last": _COUNTERS.c.last + 1})
                            .returning(_COUNTERS.c.last))
+_NEXT_NUMBER_PREPARED = {name: Prepared(stmt) for name, stmt in _NEXT_NUMBER.items()}
 _INSERT_REPORT = insert(_REPORTS)
 _INSERT_AUDIT = insert(_AUDIT)
 _INSERT_OUTBOX = insert(_OUTBOX).returning(_OUTBOX.c.id)
@@ -145,6 +147,9 @@ _SET_ADDRESS = update(_IDENTITIES).where(_idn.id == _p(_idn.id)).values(
 _RELINK = update(_IDENTITIES).where(_idn.id == _p(_idn.id)).values(
     employee_id=_p(_idn.employee_id), last_seen_at=_p(_idn.last_seen_at))
 _INSERT_IDENTITY = insert(_IDENTITIES)
+# Who is told of a filed report, and where: asked for each person told, in the filing turn.
+_ADDRESSES_OF = Prepared(select(_idn.channel, _idn.external_id, _idn.address)
+                         .where(_idn.employee_id == _p(_idn.employee_id)).order_by(_idn.last_seen_at.desc()))
 
 
 class SqlReportRepository:
@@ -152,8 +157,9 @@ class SqlReportRepository:
         self.session = session
 
     def next_reference(self, year: int) -> str:
-        last = _run(self.session, _NEXT_NUMBER[dialect_of(self.session)], {"p_year": year}).scalar_one()
-        return format_reference(year, last)
+        rows, _ = _NEXT_NUMBER_PREPARED[dialect_of(self.session)].run(self.session.connection(), {"p_year": year})
+        (last,) = rows  # the upsert returns exactly one row
+        return format_reference(year, last[0])
 
     def add(self, report: Report) -> None:
         values = {k: getattr(report, k) for k in _REPORT_FIELDS}
@@ -356,9 +362,8 @@ class SqlIdentities:
             _run(self.session, _SET_ADDRESS, {"p_id": row.id, "p_address": address, "p_last_seen_at": at})
 
     def addresses_of(self, employee_id: str) -> Sequence[tuple[str, str, dict[str, Any] | None]]:
-        rows = _run(self.session, select(_idn.channel, _idn.external_id, _idn.address)
-                    .where(_idn.employee_id == employee_id).order_by(_idn.last_seen_at.desc()))
-        return [(r.channel, r.external_id, r.address) for r in rows]
+        rows, _ = _ADDRESSES_OF.run(self.session.connection(), {"p_employee_id": employee_id})
+        return [(channel, external_id, address) for channel, external_id, address in rows]
 
 
 class SqlLinkCodes:
