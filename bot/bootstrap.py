@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import ctypes
 import gc
@@ -10,10 +9,9 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -22,7 +20,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions.followup import followup_hooks
 from bot.clock import SystemClock
-from bot.conversation.messages import IncomingMessage, TurnOutcome
 from bot.conversation.texts import Texts
 from bot.domain.model import Organisation
 from bot.org import load_organisation
@@ -32,10 +29,10 @@ from bot.settings import Settings
 from bot.storage.db import make_engine, make_session_factory, migrate
 from bot.storage.followup import FollowUpUnitOfWork
 from bot.storage.orgsync import sync_organisation
+from bot.turn_runner import TurnRunner
 from nlu.result import UnderstandContext, Understanding
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 POSTGRES_TURN_THREADS = 8
 
 
@@ -84,25 +81,6 @@ def pool_options(settings: Settings) -> dict[str, Any]:
         return {}
     threads = settings.turn_threads if settings.turn_threads > 0 else POSTGRES_TURN_THREADS
     return {"pool_size": threads + 4, "max_overflow": 8}
-
-
-class TurnRunner:
-    """Runs `handle(message)` off the event loop, on a thread pool of its own (the loop never waits on a turn,
-    and turns never take the threads that pages and /healthz use)."""
-
-    def __init__(self, handle: Callable[[IncomingMessage], TurnOutcome], threads: int) -> None:
-        self._handle = handle
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="turn")
-
-    async def __call__(self, message: IncomingMessage) -> TurnOutcome:
-        return await asyncio.get_running_loop().run_in_executor(self._pool, self._handle, message)
-
-    async def call(self, work: Callable[..., T], *args: Any) -> T:
-        """Run `work(*args)` (work around a turn, such as the request's session lookup) on a turn thread."""
-        return await asyncio.get_running_loop().run_in_executor(self._pool, work, *args)
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 # libyaml's loader when PyYAML was built with it: the same safe subset, parsed about ten times faster.
