@@ -414,6 +414,29 @@ def _token_range(
     return first, last
 
 
+# An answer to 'Waren er getuigen?' that only names people: 'mijn collega Sanne', 'de beveiliger', 'Ahmed en Els'.
+_PERSON_WORD = re.compile(r"(?<![\w'])(?:" + _WITNESS_NOUNS + r"|beveiligingsmedewerker|baliemedewerker|"
+                          r"receptionist|receptioniste|conciërge|concierge|buurman|buurvrouw|voorbijganger|"
+                          r"chauffeur|begeleider|toezichthouder|handhaver|boa|inspecteur)(?![\w'])")
+_NOBODY = re.compile(r"(?<![\w'])(?:niemand|geen|nee|niet|nooit|alleen|weet|geen idee)(?![\w'])")
+_NOT_A_NAME = frozenset((
+    "ik", "ja", "nee", "niemand", "geen", "weet", "dat", "het", "de", "een", "er", "hij", "zij", "ze", "wij", "we",
+    "mijn", "misschien", "die", "dit", "alleen", "niet", "wel", "nog", "ook", "toen", "daar", "hier", "volgens",
+    "waarschijnlijk", "denk", "klopt", "oke", "ok", "goed",
+))
+_CAPITALISED = re.compile(r"(?<![\w'])[A-ZÀ-Ý][a-zà-ÿ]+(?:-[A-ZÀ-Ý]?[a-zà-ÿ]+)?")
+
+
+def names_someone(text: str) -> bool:
+    """A short answer that names who saw it (a colleague, a role, a first name), without saying nobody did."""
+    folded = fold(text)
+    if len(folded.split()) > 8 or _NOBODY.search(folded):
+        return False
+    if _PERSON_WORD.search(folded):
+        return True
+    return any(fold(m.group(0)) not in _NOT_A_NAME for m in _CAPITALISED.finditer(text))
+
+
 def _negated_near(folded: str, start: int) -> bool:
     before = folded[max(0, start - 12) : start]
     return bool(re.search(r"\b(?:geen|niet|niemand)\s+$", before))

@@ -23,7 +23,7 @@ from nlu.result import (
     UnderstandContext,
     Understanding,
 )
-from nlu.rules import Analysis, RuleAnalyzer
+from nlu.rules import Analysis, RuleAnalyzer, names_someone
 from nlu.timeparse import parse_when
 
 if TYPE_CHECKING:
@@ -177,6 +177,14 @@ def _entities_for(
     if slot is not None and intent in ("yes", "no") and getattr(ent, slot) is None:
         changes[slot] = intent == "yes"
         changes[f"{slot}_text"] = text.strip()
+    if (
+        context.expecting == "witnesses"
+        and ent.witnesses is None
+        and intent == "describe"
+        and names_someone(text)
+    ):
+        changes["witnesses"] = True
+        changes["witnesses_text"] = text.strip()
     if (
         context.expecting == "location"
         and ent.location_type is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -43,11 +44,24 @@ OFFICE_WORDS = ("kantoor", "stadhuis", "gemeentehuis", "loket", "servicepunt", "
 
 def normalise(text: str) -> str:
     """Lower case, no accents or punctuation, single spaces: for matching commands and choices."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if len(text) <= _REMEMBERED_CHARS:
+        return _normalise_short(text)  # choice labels and short answers, normalised at every turn
+    return _normalise(text)
+
+
+_REMEMBERED_CHARS = 80
+_PUNCTUATION = re.compile(r"[^\w\s?]")
+
+
+def _normalise(text: str) -> str:
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.lower().strip().lstrip("/")
-    text = re.sub(r"[^\w\s?]", " ", text)
-    return " ".join(text.split())
+    return " ".join(_PUNCTUATION.sub(" ", text).split())
+
+
+_normalise_short = functools.lru_cache(maxsize=4096)(_normalise)
 
 
 def words(text: str) -> int:

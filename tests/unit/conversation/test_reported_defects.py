@@ -633,3 +633,62 @@ def test_harm_told_in_the_answer_about_witnesses_is_taken_where_it_was_unknown(
     assert state.draft["injury"] == "nee"
     assert state.draft["damage"] not in (None, "nee")  # what the story told stays
     assert state.draft["witnesses"] == "collega Ahmed"
+
+
+# Found while measuring: the bot's own examples must be understood, at any hour -----------------------------
+
+EARLY_MORNING = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 03:00 in Amsterdam
+
+
+@pytest.fixture
+def early(rules: object, org: Organisation, texts: Texts, fake_uow: FakeUnitOfWork) -> ChatHarness:
+    """A chat with the rule-based understanding on Monday 30 November 2026, 03:00."""
+    service = ChatService(uow_factory=fake_uow, understander=rules, texts=texts, org=org,  # type: ignore[arg-type]
+                          clock=FakeClock(EARLY_MORNING), tz=TZ, on_filed=ReportFiler(org))
+    return ChatHarness(service.handle)
+
+
+def test_a_time_still_to_come_is_called_that_not_misunderstood(early: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+    early.say("Hallo")
+    early.say(SPARSE)
+    assert early.say("Nee, verder")[0].text == "Wanneer gebeurde het?"
+    reply = early.say("vanochtend rond 10 uur")[0].text
+    assert reply.startswith("Die tijd is nog niet geweest.")
+    assert "Ik begrijp" not in reply
+    early.say("gisteren rond 10 uur")  # the example it gives is understood
+    assert "Wanneer: zondag 29 november 2026, rond 10:00\n" in to_summary(early)
+
+
+def test_a_time_to_come_said_twice_is_kept_as_typed_and_marked(early: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
+    early.say("Hallo")
+    early.say(SPARSE)
+    early.say("Nee, verder")
+    early.say("vanmiddag")
+    assert early.say("vanmiddag")[0].text == "Ik noteer het zo."
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert state.draft["occurred_text"] == "vanmiddag"
+    assert state.draft["occurred_start"] is None
+
+
+@pytest.mark.parametrize(("answer", "kept"), [
+    ("mijn collega Sanne", "mijn collega Sanne"),  # the example the bot gives when it asks again
+    ("de beveiliger", "de beveiliger"),
+    ("Ahmed en Els", "Ahmed en Els"),
+])
+def test_naming_the_witnesses_answers_waren_er_getuigen(real: ChatHarness, fake_uow: FakeUnitOfWork, answer: str,
+                                                         kept: str) -> None:
+    to_harm_question(real)
+    real.say("niet gewond")
+    assert real.text.startswith("Waren er getuigen?")
+    assert real.say(answer)[0].text == "Hoe voel je je nu?"
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert state.draft["witnesses"] == kept
+
+
+@pytest.mark.parametrize("answer", ["niemand", "Nee"])
+def test_nobody_as_the_witnesses_is_no_witnesses(real: ChatHarness, fake_uow: FakeUnitOfWork, answer: str) -> None:
+    to_harm_question(real)
+    real.say("niet gewond")
+    real.say(answer)
+    state, _ = fake_uow.store.conversations[("web", "demo")]
+    assert state.draft.get("witnesses") in ("nee", None)
