@@ -17,7 +17,7 @@ COMMANDS = {
 }
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TAG = re.compile(r"<[^>]*>")
-_SPLIT = re.compile(r"\s*(?:,|;|\+|&|\ben\b)\s*")
+_SPLIT = re.compile(r"\s*(?:,|;|\+|&|\ben\b)\s*", re.IGNORECASE)
 
 # Questions people ask before they report, by topic; each topic is a text key "faq_<topic>".
 FAQ_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -93,20 +93,27 @@ def is_label(text: str, choices: Sequence[str]) -> bool:
 
 
 def match_many(text: str, choices: Sequence[str]) -> list[int] | None:
-    """Several choices by number or by label ('1 en 3', 'Hulp bij aangifte, Iemand om mee te praten')."""
+    """Several choices by number or by label ('1 en 3', '1, 2 en 3', '1 2 3', 'Hulp bij aangifte, Iemand om mee
+    te praten'); None when any part is not one of them."""
     labels = [normalise(c) for c in choices]
-    parts = [p for p in _SPLIT.split(normalise(text.replace(",", " , "))) if p]
-    if not parts:
-        return None
+    whole = normalise(text)
+    if whole in labels:
+        return [labels.index(whole)] if whole else None
     picked: set[int] = set()
-    for part in parts:
-        if part.isdigit() and 0 < int(part) <= len(choices):
-            picked.add(int(part) - 1)
-        elif part in labels:
+    for raw in _SPLIT.split(text):  # split before normalising, which would drop the commas
+        part = normalise(raw)
+        if not part:
+            continue
+        if part in labels:
             picked.add(labels.index(part))
+        elif all(number.isdigit() for number in part.split()):
+            for number in part.split():
+                if not 0 < int(number) <= len(choices):
+                    return None
+                picked.add(int(number) - 1)
         else:
             return None
-    return sorted(picked)
+    return sorted(picked) or None
 
 
 def place_in(text: str) -> str | None:
