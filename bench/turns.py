@@ -39,7 +39,7 @@ SCRIPTS = [
     [
         "hoi",
         "een meneer aan de telefoon schold me uit voor alles en nog wat omdat zijn uitkering stopt",
-        "nee", "vanochtend rond 10 uur", "weet ik niet", "Nee", "Goed", "niets", "Klopt", "Versturen",
+        "nee", "gisteren rond 10 uur", "weet ik niet", "Goed", "niets", "Klopt", "Versturen",
     ],
     [
         "Tijdens huisbezoek duwde de bewoner me tegen de deur en riep ik maak je af",
