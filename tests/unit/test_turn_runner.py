@@ -167,3 +167,20 @@ async def test_a_caller_that_went_away_does_not_break_the_others() -> None:
         assert gone.cancelled()
     finally:
         runner.close()
+
+
+async def test_calls_made_in_one_round_of_the_loop_are_queued_together() -> None:
+    """The turn thread starts once the loop has handed over everything that arrived at the same time."""
+    runner = TurnRunner(_echo, threads=1)  # type: ignore[arg-type]
+    waiting_at_first: list[int] = []
+
+    def work(n: int) -> int:
+        if not waiting_at_first:
+            waiting_at_first.append(runner._queue.qsize())
+        return n
+
+    try:
+        assert await asyncio.gather(*(runner.call(work, n) for n in range(20))) == list(range(20))
+        assert waiting_at_first == [19]
+    finally:
+        runner.close()
