@@ -249,11 +249,20 @@ def wait_until_up(base: str, server: subprocess.Popen[bytes], log: Path, timeout
             raise RuntimeError(f"server stopped:\n{log.read_text(errors='replace')[-3000:]}")
         try:
             if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return
+                break
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise RuntimeError("server did not start")
+    else:
+        raise RuntimeError("server did not start")
+    # /healthz answers from whichever worker takes the connection: with several workers, the others may still
+    # be loading the understanding. Wait until the server (all its processes) is idle, so that no start-up
+    # work falls in the measured window.
+    quiet = 0
+    while quiet < 2 and time.monotonic() < deadline:
+        before = cpu_seconds(server.pid)
+        time.sleep(0.5)
+        quiet = quiet + 1 if cpu_seconds(server.pid) - before < 0.05 else 0
 
 
 @contextmanager
