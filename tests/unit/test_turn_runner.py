@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -52,38 +53,42 @@ async def test_an_exception_reaches_its_caller_only_and_the_runner_goes_on() -> 
         runner.close()
 
 
-async def test_answers_wait_while_more_work_is_queued_but_not_longer_than_the_hold() -> None:
-    """Under load the answers go back together (one wake-up of the loop); a lone call is answered at once."""
-    runner = TurnRunner(_echo, threads=1, max_batch=1000, max_hold=10.0)  # type: ignore[arg-type]
-    answered: list[float] = []
+async def timed(runner: TurnRunner, calls: int, seconds: float) -> tuple[list[float], list[float]]:
+    """`calls` calls of `seconds` each at once: when each finished on the turn thread, and when each was answered."""
     finished: list[float] = []
+    answered: list[float] = []
 
     def work(n: int) -> int:
-        time.sleep(0.002)
+        time.sleep(seconds)
         finished.append(time.monotonic())
         return n
 
-    async def one(r: TurnRunner, n: int) -> None:
-        await r.call(work, n)
+    async def one(n: int) -> None:
+        assert await runner.call(work, n) == n
         answered.append(time.monotonic())
 
+    await asyncio.gather(*(one(n) for n in range(calls)))
+    return finished, answered
+
+
+async def test_answers_wait_while_more_work_is_queued_but_not_longer_than_the_hold() -> None:
+    """Under load the answers go back together (one wake-up of the loop); a lone call is answered at once."""
+    runner = TurnRunner(_echo, threads=1, max_batch=1000, max_hold=10.0)  # type: ignore[arg-type]
     try:
-        await asyncio.gather(*(one(runner, n) for n in range(20)))
+        finished, answered = await timed(runner, 20, 0.002)
         # All 20 were queued at once: none was answered before the last one had run.
         assert min(answered) >= max(finished)
 
         t0 = time.monotonic()
-        await runner.call(work, 1)
+        await timed(runner, 1, 0.002)
         assert time.monotonic() - t0 < 1.0  # nothing else queued: answered without waiting for the hold
     finally:
         runner.close()
 
     # A short hold bounds how long a finished answer waits behind a long queue.
     held = TurnRunner(_echo, threads=1, max_batch=1000, max_hold=0.01)  # type: ignore[arg-type]
-    answered.clear()
-    finished.clear()
     try:
-        await asyncio.gather(*(one(held, n) for n in range(50)))
+        finished, answered = await timed(held, 50, 0.002)
         assert min(answered) < max(finished)
     finally:
         held.close()
@@ -91,20 +96,8 @@ async def test_answers_wait_while_more_work_is_queued_but_not_longer_than_the_ho
 
 async def test_a_batch_is_at_most_max_batch_answers() -> None:
     runner = TurnRunner(_echo, threads=1, max_batch=5, max_hold=10.0)  # type: ignore[arg-type]
-    answered: list[float] = []
-    finished: list[float] = []
-
-    def work(n: int) -> int:
-        time.sleep(0.001)
-        finished.append(time.monotonic())
-        return n
-
-    async def one(n: int) -> None:
-        await runner.call(work, n)
-        answered.append(time.monotonic())
-
     try:
-        await asyncio.gather(*(one(n) for n in range(20)))
+        finished, answered = await timed(runner, 20, 0.001)
         assert min(answered) < max(finished)  # the first five went back before the rest had run
     finally:
         runner.close()
@@ -128,14 +121,20 @@ async def test_several_threads_answer_every_call_once() -> None:
         runner.close()
 
 
-async def test_closed_runner_cancels_what_is_queued_and_refuses_new_calls() -> None:
-    runner = TurnRunner(_echo, threads=1)  # type: ignore[arg-type]
+def gated() -> tuple[threading.Event, Callable[[int], int]]:
+    """Work that waits for the gate to open."""
     gate = threading.Event()
 
     def slow(n: int) -> int:
         gate.wait(5)
         return n
 
+    return gate, slow
+
+
+async def test_closed_runner_cancels_what_is_queued_and_refuses_new_calls() -> None:
+    runner = TurnRunner(_echo, threads=1)  # type: ignore[arg-type]
+    gate, slow = gated()
     first = asyncio.ensure_future(runner.call(slow, 1))
     await asyncio.sleep(0.05)  # the first call is running, blocked on the gate
     queued = asyncio.ensure_future(runner.call(slow, 2))
@@ -151,12 +150,7 @@ async def test_closed_runner_cancels_what_is_queued_and_refuses_new_calls() -> N
 
 async def test_a_caller_that_went_away_does_not_break_the_others() -> None:
     runner = TurnRunner(_echo, threads=1)  # type: ignore[arg-type]
-    gate = threading.Event()
-
-    def slow(n: int) -> int:
-        gate.wait(5)
-        return n
-
+    gate, slow = gated()
     try:
         gone = asyncio.ensure_future(runner.call(slow, 1))
         waiting = asyncio.ensure_future(runner.call(slow, 2))

@@ -245,12 +245,17 @@ TUESDAY_AFTERNOON = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # 16:00 in Amster
 AT_TWO = "Vanmiddag om 14:00 schold een man me uit aan de balie. Geen letsel, geen getuigen."
 
 
+def chat_at(now: datetime, rules: object, org: Organisation, texts: Texts, fake_uow: FakeUnitOfWork) -> ChatHarness:
+    """A chat with the rule-based understanding at a fixed moment."""
+    service = ChatService(uow_factory=fake_uow, understander=rules, texts=texts, org=org,  # type: ignore[arg-type]
+                          clock=FakeClock(now), tz=TZ, on_filed=ReportFiler(org))
+    return ChatHarness(service.handle)
+
+
 @pytest.fixture
 def tuesday(rules: object, org: Organisation, texts: Texts, fake_uow: FakeUnitOfWork) -> ChatHarness:
     """A chat with the rule-based understanding on Tuesday 24 November 2026, 16:00."""
-    service = ChatService(uow_factory=fake_uow, understander=rules, texts=texts, org=org,  # type: ignore[arg-type]
-                          clock=FakeClock(TUESDAY_AFTERNOON), tz=TZ, on_filed=ReportFiler(org))
-    return ChatHarness(service.handle)
+    return chat_at(TUESDAY_AFTERNOON, rules, org, texts, fake_uow)
 
 
 def filed(chat: ChatHarness, fake_uow: FakeUnitOfWork) -> Report:
@@ -643,9 +648,7 @@ EARLY_MORNING = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # 03:00 in Amsterdam
 @pytest.fixture
 def early(rules: object, org: Organisation, texts: Texts, fake_uow: FakeUnitOfWork) -> ChatHarness:
     """A chat with the rule-based understanding on Monday 30 November 2026, 03:00."""
-    service = ChatService(uow_factory=fake_uow, understander=rules, texts=texts, org=org,  # type: ignore[arg-type]
-                          clock=FakeClock(EARLY_MORNING), tz=TZ, on_filed=ReportFiler(org))
-    return ChatHarness(service.handle)
+    return chat_at(EARLY_MORNING, rules, org, texts, fake_uow)
 
 
 def test_a_time_still_to_come_is_called_that_not_misunderstood(early: ChatHarness, fake_uow: FakeUnitOfWork) -> None:
