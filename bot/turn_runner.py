@@ -5,8 +5,9 @@ every finished turn wakes the loop while the turn thread goes on with the next o
 pass the GIL to and fro (at every database call, which lets the GIL go) from one CPU to the other; on a
 two-CPU machine that made a message cost about half as much CPU again as the same turns run in a row.
 So a turn thread that has more work waiting keeps its answers until the queue is empty, `MAX_BATCH`
-answers are waiting or the oldest has waited `MAX_HOLD_SECONDS`, and hands them back with one wake-up of
-the loop. Under light load the queue is empty after every turn and each answer goes back at once.
+answers are waiting or the oldest has waited `MAX_HOLD_SECONDS` (looked at between turns: an answer waits at
+most that plus the turn running then), and hands them back with one wake-up of the loop. Under light load
+the queue is empty after every turn and each answer goes back at once.
 """
 
 from __future__ import annotations
