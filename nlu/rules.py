@@ -416,9 +416,9 @@ def _token_range(
 
 # An answer to 'Waren er getuigen?' that only names people: 'mijn collega Sanne', 'de beveiliger', 'Ahmed en Els'.
 _PERSON_WORD = re.compile(r"(?<![\w'])(?:" + _WITNESS_NOUNS + r"|beveiligingsmedewerker|baliemedewerker|"
-                          r"receptionist|receptioniste|conciërge|concierge|buurman|buurvrouw|voorbijganger|"
+                          r"receptionist|receptioniste|concierge|buurman|buurvrouw|voorbijganger|"
                           r"chauffeur|begeleider|toezichthouder|handhaver|boa|inspecteur)(?![\w'])")
-_NOBODY = re.compile(r"(?<![\w'])(?:niemand|geen|nee|niet|nooit|alleen|weet|geen idee)(?![\w'])")
+_NOBODY = re.compile(r"(?<![\w'])(?:niemand|geen|nee|niet|nooit|alleen|weet)(?![\w'])")
 _NOT_A_NAME = frozenset((
     "ik", "ja", "nee", "niemand", "geen", "weet", "dat", "het", "de", "een", "er", "hij", "zij", "ze", "wij", "we",
     "mijn", "misschien", "die", "dit", "alleen", "niet", "wel", "nog", "ook", "toen", "daar", "hier", "volgens",

@@ -97,8 +97,8 @@ def match_many(text: str, choices: Sequence[str]) -> list[int] | None:
     te praten'); None when any part is not one of them."""
     labels = [normalise(c) for c in choices]
     whole = normalise(text)
-    if whole in labels:
-        return [labels.index(whole)] if whole else None
+    if whole and whole in labels:
+        return [labels.index(whole)]
     picked: set[int] = set()
     for raw in _SPLIT.split(text):  # split before normalising, which would drop the commas
         part = normalise(raw)
