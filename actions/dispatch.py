@@ -129,13 +129,37 @@ class Dispatcher:
             claimed = self.claim(self.clock.now(), skip=given_back)
             if not claimed:
                 break
-            for i, message in enumerate(claimed):
-                if self._stopping.is_set():
-                    self.release(claimed[i:])
-                    return result
-                if not self.deliver(message, run, result):
-                    given_back.add(message.id)
+            if not self._send_batch(claimed, run, result, given_back):
+                return result
         return result
+
+    def _send_batch(self, claimed: Sequence[ClaimedMessage], run: Runner, result: TickResult,
+                    given_back: set[int]) -> bool:
+        """Send one claimed batch; False when stopping cut it short (the rest was given back).
+
+        The addresses of the whole batch are read at once, and the rows nobody can be reached for are
+        settled together at the end (one transaction instead of one each)."""
+        routes = self.routes_of(claimed)
+        unreachable: list[ClaimedMessage] = []
+        elsewhere: list[ClaimedMessage] = []  # another process serves a channel of theirs
+        unsent: list[ClaimedMessage] = []
+        for i, message in enumerate(claimed):
+            if self._stopping.is_set():
+                unsent = list(claimed[i:])
+                break
+            found, deferred = routes[message.id]
+            if found:
+                self.deliver(message, found, run, result)
+            elif deferred:
+                elsewhere.append(message)
+            else:
+                unreachable.append(message)
+        self.undeliverable(unreachable, "no_channel", result)
+        if elsewhere or unsent:
+            self.release(elsewhere + unsent)
+        result.deferred += len(elsewhere)
+        given_back.update(m.id for m in elsewhere)
+        return not unsent
 
     def purge_deliveries(self, now: datetime) -> int:
         """Forget processed deliveries after DELIVERY_RETENTION (at most once an hour).
@@ -271,11 +295,21 @@ class Dispatcher:
                              attempts=OutboxRow.attempts - 1)
             session.commit()
 
-    def routes(self, message: ClaimedMessage) -> tuple[list[tuple[str, dict[str, Any]]], bool]:
-        """Where to try, in order (the row's channel, then most recently used), and whether another
-        process could reach the person on a channel this one does not serve."""
+    def routes_of(self, messages: Sequence[ClaimedMessage]) -> dict[int, tuple[list[tuple[str, dict[str, Any]]], bool]]:
+        """Per claimed row: where to try, and whether another process could reach the person (see `routes`);
+        the addresses of all of them read in one transaction."""
         with self.session_factory() as session:
-            known = list(SqlIdentities(session).addresses_of(message.employee_id))
+            identities = SqlIdentities(session)
+            known = {person: list(identities.addresses_of(person)) for person in {m.employee_id for m in messages}}
+            session.rollback()
+        return {m.id: self.routes(m, known[m.employee_id]) for m in messages}
+
+    def routes(self, message: ClaimedMessage, known: list[tuple[str, str, dict[str, Any] | None]],
+               ) -> tuple[list[tuple[str, dict[str, Any]]], bool]:
+        """Where to try, in order (the row's channel, then most recently used), and whether another
+        process could reach the person on a channel this one does not serve; `known` are the person's
+        addresses, most recently used first."""
+        known = list(known)
         known.sort(key=lambda entry: entry[0] != message.channel)  # stable: keeps most recent first
         routes: list[tuple[str, dict[str, Any]]] = []
         deferred = False
@@ -293,13 +327,9 @@ class Dispatcher:
             routes.append((EMAIL, {"email": message.employee_id.removeprefix(CONTACT_PREFIX)}))
         return routes, deferred
 
-    def deliver(self, message: ClaimedMessage, run: Runner, result: TickResult) -> bool:
-        """Send one claimed row and record the outcome; False when it was given back for another process."""
-        routes, deferred = self.routes(message)
-        if not routes and deferred:
-            self.release([message])
-            result.deferred += 1
-            return False
+    def deliver(self, message: ClaimedMessage, routes: Sequence[tuple[str, dict[str, Any]]], run: Runner,
+                result: TickResult) -> None:
+        """Send one claimed row on the first of `routes` that takes it, and record the outcome."""
         replies = replies_from_json(message.payload.get("replies"))
         for channel, address in routes:
             try:
@@ -310,13 +340,12 @@ class Dispatcher:
             except Exception as exc:  # noqa: BLE001 - any other failure is transient: retry later
                 logger.warning("outbox %s: sending on %s failed (%s)", message.id, channel, type(exc).__name__)
                 self.retry(message, exc, result)
-                return True
+                return
             self.sent(message, channel)
             result.sent += 1
             result.channels[channel] = result.channels.get(channel, 0) + 1
-            return True
-        self.undeliverable(message, "blocked" if routes else "no_channel", result)
-        return True
+            return
+        self.undeliverable([message], "blocked", result)
 
     async def _send(self, sender: Sender, address: dict[str, Any], replies: Sequence[Reply]) -> None:
         await asyncio.wait_for(sender.send(address, replies), timeout=self.send_timeout)
@@ -330,7 +359,7 @@ class Dispatcher:
 
     def retry(self, message: ClaimedMessage, exc: BaseException, result: TickResult) -> None:
         if message.attempts >= self.max_attempts:
-            self.undeliverable(message, f"failed: {type(exc).__name__}", result, status="failed")
+            self.undeliverable([message], f"failed: {type(exc).__name__}", result, status="failed")
             return
         now = self.clock.now()
         backoff = timedelta(seconds=min(30 * 2 ** (message.attempts - 1), 3600))
@@ -340,20 +369,24 @@ class Dispatcher:
             session.commit()
         result.retried += 1
 
-    def undeliverable(self, message: ClaimedMessage, reason: str, result: TickResult, *,
+    def undeliverable(self, messages: Sequence[ClaimedMessage], reason: str, result: TickResult, *,
                       status: str = "undeliverable") -> None:
-        """Mark the row and tell the coordinator; never retried."""
+        """Mark the rows and tell the coordinator of each, in one transaction; never retried."""
+        if not messages:
+            return
         now = self.clock.now()
         with self.session_factory() as session:
-            if SqlFollowUpStore(session).settle(message, status=status, error=reason):
-                self._notify_coordinator(session, message, now)
-                SqlAuditLog(session).record(now, "meldbot", f"outbox_{status}", message.payload.get("data", {}).get(
-                    "reference"), {"kind": message.kind, "outbox": message.id, "reason": reason})
+            store, audit = SqlFollowUpStore(session), SqlAuditLog(session)
+            for message in messages:
+                if store.settle(message, status=status, error=reason):
+                    self._notify_coordinator(session, message, now)
+                    audit.record(now, "meldbot", f"outbox_{status}", message.payload.get("data", {}).get(
+                        "reference"), {"kind": message.kind, "outbox": message.id, "reason": reason})
             session.commit()
         if status == "failed":
-            result.failed += 1
+            result.failed += len(messages)
         else:
-            result.undeliverable += 1
+            result.undeliverable += len(messages)
 
     def _notify_coordinator(self, session: Session, message: ClaimedMessage, now: datetime) -> None:
         coordinator = self.org.coordinator_id

@@ -75,6 +75,10 @@ _sessions = WebSessionRow.__table__.c
 _FIND_SESSION = select(_sessions.employee_id, _sessions.via, _sessions.created_at, _sessions.last_seen_at).where(
     _sessions.id_hash == bindparam("id_hash", type_=_sessions.id_hash.type), _sessions.revoked_at.is_(None))
 _FIND_SESSION_PREPARED = Prepared(_FIND_SESSION)  # every web request's lookup (bot/storage/prepared.py)
+# At most once a minute per session, the first request after that minute notes the activity.
+_TOUCH_SESSION_PREPARED = Prepared(update(WebSessionRow.__table__).where(
+    _sessions.id_hash == bindparam("id_hash", type_=_sessions.id_hash.type)).values(
+    last_seen_at=bindparam("now", type_=_sessions.last_seen_at.type)))
 
 
 class LinkOutcome(StrEnum):
@@ -142,10 +146,6 @@ class SqlAuthStore:
     def find_session(self, sid: str) -> SessionInfo | None:
         return find_session(self.session.connection(), sid)
 
-    def touch_session(self, sid: str, now: datetime) -> None:
-        self.session.execute(update(WebSessionRow).where(WebSessionRow.id_hash == token_hash(sid))
-                             .values(last_seen_at=now))
-
     def revoke_session(self, sid: str, now: datetime) -> None:
         self.session.execute(update(WebSessionRow)
                              .where(WebSessionRow.id_hash == token_hash(sid), WebSessionRow.revoked_at.is_(None))
@@ -196,3 +196,8 @@ def find_session(conn: Connection, sid: str) -> SessionInfo | None:
     every request, so without a unit of work around it."""
     rows, _ = _FIND_SESSION_PREPARED.run(conn, {"id_hash": token_hash(sid)})
     return SessionInfo(*rows[0]) if rows else None
+
+
+def touch_session(conn: Connection, sid: str, now: datetime) -> None:
+    """Note a session's activity, on a plain connection (one statement; see bot.storage.db.one_statement)."""
+    _TOUCH_SESSION_PREPARED.run(conn, {"id_hash": token_hash(sid), "now": now})

@@ -83,6 +83,15 @@ def read_only(engine: Engine) -> Engine:
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
+def one_statement(engine: Engine) -> Engine:
+    """The same engine (and pool) for a write of one statement that needs no transaction around it: on
+    PostgreSQL it runs in autocommit (one round trip instead of BEGIN, statement and COMMIT); on SQLite it
+    stays a write transaction, which queues for this process's writer like every other."""
+    if engine.dialect.name == "sqlite":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 class _WriterLock:
     """SQLite allows one writer at a time. Threads of this process queue here for it, in the order they come,
     instead of polling SQLite's lock (its busy handler sleeps up to 100 ms between tries, so a waiting

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.domain.model import Employee, Organisation
 from bot.ports import AuditLog, Clock
 from bot.settings import Settings
-from bot.storage.auth import LinkOutcome, SqlAuthStore, find_session
-from bot.storage.db import read_only
+from bot.storage.auth import LinkOutcome, SqlAuthStore, find_session, touch_session
+from bot.storage.db import one_statement, read_only
 from bot.storage.repositories import SqlAuditLog
 from bot.web.oidc import OidcClient, ProviderUnavailable, SignInFailed
 
@@ -54,6 +54,7 @@ class WebAuth:
         self.idle_chat = timedelta(minutes=settings.session_idle_chat_minutes)
         bind = session_factory.kw.get("bind")
         self.read_engine = read_only(bind) if isinstance(bind, Engine) else None
+        self.touch_engine = one_statement(bind) if isinstance(bind, Engine) else None
         self.idle_backoffice = timedelta(minutes=settings.session_idle_backoffice_minutes)
 
     @classmethod
@@ -182,7 +183,11 @@ class WebAuth:
             self._tx(lambda store, _audit: store.revoke_session(sid, now))
             return None
         if idle >= TOUCH_EVERY:
-            self._tx(lambda store, _audit: store.touch_session(sid, now))
+            if self.touch_engine is not None:
+                with self.touch_engine.begin() as conn:
+                    touch_session(conn, sid, now)
+            else:
+                self._tx(lambda store, _audit: touch_session(store.session.connection(), sid, now))
         return Principal(employee, "web", sid, idle)
 
     def bearer_principal(self, token: str) -> Principal | None:

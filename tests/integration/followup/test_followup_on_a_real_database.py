@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.storage.followup import CheckInRow, ClockRow
+from bot.storage.orm import AuditRow
 from tests.integration.followup.conftest import CHAT_IDS, FollowUp
 from tests.unit.followup.script import INSULT, file_report
 
@@ -209,6 +210,21 @@ def test_without_any_channel_the_message_is_undeliverable(followup: FollowUp) ->
         "mgr2", "undeliverable", "no_channel")
     [notice] = [t for t in followup.sender.texts_to("coord") if "kon niet worden bezorgd" in t]
     assert notice.startswith("Een bericht van meldbot aan Peter Visser")
+
+
+def test_several_rows_nobody_can_be_reached_for_are_each_settled_audited_and_reported(followup: FollowUp) -> None:
+    first = file_report(followup.chat("ahmed"))
+    second = file_report(followup.chat("ahmed"))
+    result = followup.tick()
+    assert result.undeliverable == 2
+    assert [(o.employee_id, o.status, o.error) for o in followup.outbox() if o.employee_id == "mgr2"] == [
+        ("mgr2", "undeliverable", "no_channel"), ("mgr2", "undeliverable", "no_channel")]
+    notices = [t for t in followup.sender.texts_to("coord") if "kon niet worden bezorgd" in t]
+    assert sorted(reference for reference in (first, second) for t in notices if reference in t) == sorted(
+        [first, second])
+    with followup.container.session_factory() as s:
+        audited = s.scalars(select(AuditRow.reference).where(AuditRow.action == "outbox_undeliverable")).all()
+    assert sorted(audited) == sorted([first, second])
 
 
 def test_a_row_left_sending_by_a_dead_worker_is_sent_once_after_the_lease(followup: FollowUp) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,8 +18,10 @@ from bot.conversation.state import ConversationState
 from bot.ports import ConcurrencyConflict
 from bot.storage import db as db_module
 from bot.storage import prepared
+from bot.storage.auth import SqlAuthStore, find_session, touch_session
 from bot.storage.db import make_engine, migrate, read_only
 from bot.storage.repositories import SqlConversationStore, SqlDeliveryLog, SqlReportRepository
+from bot.web.auth import WebAuth
 from tests.dbs import database_url
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -84,6 +86,26 @@ def test_reference_numbers_come_from_one_upsert_per_year(container: Container) -
         numbers = [reports.next_reference(2026), reports.next_reference(2026), reports.next_reference(2027)]
         session.commit()
     assert numbers == ["MLD-2026-00001", "MLD-2026-00002", "MLD-2027-00001"]
+
+
+def test_noting_a_sessions_activity_is_one_statement_without_begin_or_commit_on_postgres(
+        container: Container, statements: Callable[[Container], list[str]]) -> None:
+    later = NOW + timedelta(minutes=5)
+    with container.session_factory() as session:
+        sid = SqlAuthStore(session).create_session("demo", "link", NOW)
+        session.commit()
+    auth = WebAuth(container.settings, container.session_factory, container.org, container.clock)
+    assert auth.touch_engine is not None
+    seen = statements(container)
+    with auth.touch_engine.begin() as conn:
+        touch_session(conn, sid, later)
+    assert [sql.split()[0] for sql in seen] == ["UPDATE"]
+    if container.db.dialect.name == "postgresql":  # autocommit: no BEGIN or COMMIT round trip
+        assert auth.touch_engine.get_execution_options()["isolation_level"] == "AUTOCOMMIT"
+    with read_only(container.db).connect() as conn:
+        info = find_session(conn, sid)
+    assert info is not None
+    assert info.last_seen_at == later
 
 
 def test_sqlite_writers_queue_in_the_process_instead_of_polling_the_lock(tmp_path: Path) -> None:
