@@ -33,7 +33,7 @@ chat: $(STAMP) $(MODEL)
 	$(BIN)/meldbot chat
 
 test: $(STAMP) $(NODE_TOOLS)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -33,7 +33,7 @@ from bot.turn_runner import TurnRunner
 from nlu.result import UnderstandContext, Understanding
 
 logger = logging.getLogger(__name__)
-POSTGRES_TURN_THREADS = 8
+POSTGRES_TURN_THREADS = 4
 
 
 @dataclass
@@ -66,8 +66,9 @@ class Container:
 
 def turn_threads(settings: Settings, db: Engine) -> int:
     """Threads for chat turns: the setting, or 1 on SQLite (one writer at a time: more threads would only
-    queue for the write lock and take turns at the interpreter) and 8 on PostgreSQL (turns of different
-    people run at once there, each waiting on the network part of the time)."""
+    queue for the write lock and take turns at the interpreter) and 4 on PostgreSQL (turns of different
+    people run at once there, each waiting on the network part of the time; with 8, a worker under full
+    load took as much but answered its slowest messages two to four times later)."""
     if settings.turn_threads > 0:
         return settings.turn_threads
     return 1 if db.dialect.name == "sqlite" else POSTGRES_TURN_THREADS

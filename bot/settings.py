@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     requests_per_address_per_minute: float = 300.0  # /api/ and /beheer (not channel webhooks), per address
     requests_per_address_burst: int = 300  # several colleagues behind one office address
     max_turns_in_flight: int = 32  # chat turns per process at once; below the thread pool's 40 threads
-    turn_threads: int = 0  # threads running chat turns; 0: 1 on SQLite (one writer), 8 on PostgreSQL
+    turn_threads: int = 0  # threads running chat turns; 0: 1 on SQLite (one writer), 4 on PostgreSQL
     # One line per HTTP request (method, path without query, status). Off where a proxy in front logs them.
     access_log: bool = True
 

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -32,8 +33,17 @@ READ_ONLY = "meldbot_read_only"  # execution option: a read-only transaction (SQ
 WRITE_LOCK_TIMEOUT = 30.0  # seconds a write transaction waits for the writer, like SQLite's busy timeout
 
 
+def json_dumps(value: Any) -> str:
+    """JSON columns as text, like json.dumps reads them back (keys that are not strings become strings), about
+    ten times faster; a turn writes its conversation state and replies this way."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url`; SQLite files get WAL, a busy timeout and one writer at a time (see _WriterLock)."""
+    """An engine for `url`; SQLite files get WAL, a busy timeout and one writer at a time (see _WriterLock).
+    JSON columns go through orjson (json_dumps, orjson.loads)."""
+    kwargs.setdefault("json_serializer", json_dumps)
+    kwargs.setdefault("json_deserializer", orjson.loads)
     if url.startswith("sqlite"):
         writer = _WriterLock()
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30,
