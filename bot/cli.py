@@ -89,7 +89,7 @@ def serve(
         os.environ["MELDBOT_ANNOUNCE"] = "1"
     for key, value in overrides.items():  # the workers build their own Settings from the environment
         os.environ[f"MELDBOT_{key.upper()}"] = str(value)
-    uvicorn.run("bot.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("bot.web.boot:create_app", factory=True, host=host, port=port, workers=workers,
                 log_level="info", access_log=settings.access_log)
 
 
