@@ -220,48 +220,57 @@ _UNITS_AFTER = (
 _NUM = r"(?:\d{1,3}|een|een paar|paar|enkele|anderhalf|een half|half|een kwart)"
 _AGO = r"(?:geleden|terug|eerder|ervoor)"
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(p))
-    for kind, p in (
+_DIGIT = "0"  # in a pattern's `needs`: a digit anywhere in the canonical text
+_AGO_WORDS = frozenset({"geleden", "terug", "eerder", "ervoor"})
+
+# Each pattern with the canonical words of which every match holds at least one (or _DIGIT: a digit). A text's
+# canonical words are few, so `_find_hits` runs only the patterns that can match; most of a description names
+# no time at all. tests/unit/nlu/test_timeparse.py checks that a pattern never matches without its words.
+_PATTERNS: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = tuple(
+    (kind, re.compile(p), frozenset(needs))
+    for kind, p, needs in (
         ("between", r"\btussen (?P<h1>\d{1,2})(?:[:.u](?P<m1>\d{2}))?(?: uur)? en (?P<h2>\d{1,2})"
-                    r"(?:[:.u](?P<m2>\d{2}))?(?: uur)?\b"),
+                    r"(?:[:.u](?P<m2>\d{2}))?(?: uur)?\b", {_DIGIT}),
         (
             "clock",
             _PRE
             + r"\b(?P<n>\d{1,2}|kwart) (?:minuten )?(?P<dir>over|voor) (?P<half>half )?(?P<h>\d{1,2}|een)\b",
+            {_DIGIT, "kwart"},
         ),
-        ("clock", _PRE + r"\bhalf (?P<halfh>\d{1,2}|een)\b(?! uur)"),
-        ("clock", _PRE + r"\b(?P<h>\d{1,2})[:.u](?P<m>\d{2})(?: uur)?"),
+        ("clock", _PRE + r"\bhalf (?P<halfh>\d{1,2}|een)\b(?! uur)", {"half"}),
+        ("clock", _PRE + r"\b(?P<h>\d{1,2})[:.u](?P<m>\d{2})(?: uur)?", {_DIGIT}),
         ("clock", _PRE + _NOT_AHEAD + r"\b(?P<h>\d{1,2}) uur(?! geleden| terug| lang| later| eerder| ervoor| daarvoor)"
-                  r"\b" + _POST),
-        ("clock", r"\b(?P<pre>om|rond|tegen) (?P<h>een) uur(?! geleden| terug| lang| later| eerder)\b"),
-        ("clock", _PRE + r"\been uur of (?P<h>\d{1,2})\b"),
-        ("clock", r"\b(?P<pre>om|rond|tegen|tot) (?P<h>\d{1,2})\b" + _UNITS_AFTER),
-        ("clock", _PRE + r"\b(?P<midnight>middernacht)\b"),
+                  r"\b" + _POST, {_DIGIT}),
+        ("clock", r"\b(?P<pre>om|rond|tegen) (?P<h>een) uur(?! geleden| terug| lang| later| eerder)\b", {"uur"}),
+        ("clock", _PRE + r"\been uur of (?P<h>\d{1,2})\b", {_DIGIT}),
+        ("clock", r"\b(?P<pre>om|rond|tegen|tot) (?P<h>\d{1,2})\b" + _UNITS_AFTER, {_DIGIT}),
+        ("clock", _PRE + r"\b(?P<midnight>middernacht)\b", {"middernacht"}),
         ("ago", r"\b(?P<n>" + _NUM + r") (?P<unit>minuten|kwartier|uur|dag|week|maand)(?: en een half)? "
-                + _AGO + r"\b"),
-        ("ago", r"\b(?P<unit>kwartier|half uur|uur|uurtje|kwartiertje) " + _AGO + r"\b"),
-        ("earlier", r"\beerder vandaag\b"),
-        ("just", r"\b(?:zojuist|zo even|zo net|net nog|nog maar net|zo juist)\b"),
-        ("just_net", r"\bnet\b(?! (?:als|zo|niet|wel|te|op tijd|genoeg|aan|voor|na))"),
+                + _AGO + r"\b", _AGO_WORDS),
+        ("ago", r"\b(?P<unit>kwartier|half uur|uur|uurtje|kwartiertje) " + _AGO + r"\b", _AGO_WORDS),
+        ("earlier", r"\beerder vandaag\b", {"vandaag"}),
+        ("just", r"\b(?:zojuist|zo even|zo net|net nog|nog maar net|zo juist)\b", {"zojuist", "even", "net", "juist"}),
+        ("just_net", r"\bnet\b(?! (?:als|zo|niet|wel|te|op tijd|genoeg|aan|voor|na))", {"net"}),
         ("vague", r"\b(?:onlangs|pas geleden|kort geleden|een tijdje geleden|tijdje geleden|een tijdje terug|"
-                  r"een tijd geleden|lang geleden|een poos geleden|ooit)\b"),
+                  r"een tijd geleden|lang geleden|een poos geleden|ooit)\b", {"onlangs", "geleden", "terug", "ooit"}),
         ("span", r"\b(?P<which>vorige|afgelopen|verleden|deze|dit|eerder deze|begin deze|begin vorige|"
                  r"eind vorige|einde vorige|het|in het) (?P<unit>week|weekend|maand)\b"
-                 r"(?! (?:op )?(?:" + _WD + r"))"),
-        ("day", r"\b(?:(?P<mod>vorige|afgelopen|verleden) week (?:op )?(?P<wd1>" + _WD + r"))\b"),
-        ("day", r"\b(?P<wd2>" + _WD + r") (?:van )?(?:de )?(?P<mod2>vorige|afgelopen|verleden) week\b"),
-        ("day", r"\b(?:(?P<mod3>vorige|afgelopen|verleden|deze|laatste|op) )?(?P<wd>" + _WD + r")\b"),
-        ("day", r"\b(?P<rel>eergisteren|gisteren|vandaag|morgen|overmorgen)\b"),
-        ("day", r"\bop (?P<rel>deze dag)\b"),
-        ("day", r"\b(?:(?:op|de) )?(?P<d>\d{1,2}) (?P<mon>" + MONTHS + r")\b(?: (?P<y>\d{4})\b)?"),
-        ("day", r"\b(?P<date>\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{2,4})?)(?=\s|$)"),
+                 r"(?! (?:op )?(?:" + _WD + r"))", {"week", "weekend", "maand"}),
+        ("day", r"\b(?:(?P<mod>vorige|afgelopen|verleden) week (?:op )?(?P<wd1>" + _WD + r"))\b", {"week"}),
+        ("day", r"\b(?P<wd2>" + _WD + r") (?:van )?(?:de )?(?P<mod2>vorige|afgelopen|verleden) week\b", {"week"}),
+        ("day", r"\b(?:(?P<mod3>vorige|afgelopen|verleden|deze|laatste|op) )?(?P<wd>" + _WD + r")\b", set(WEEKDAYS)),
+        ("day", r"\b(?P<rel>eergisteren|gisteren|vandaag|morgen|overmorgen)\b",
+         {"eergisteren", "gisteren", "vandaag", "morgen", "overmorgen"}),
+        ("day", r"\bop (?P<rel>deze dag)\b", {"dag"}),
+        ("day", r"\b(?:(?:op|de) )?(?P<d>\d{1,2}) (?P<mon>" + MONTHS + r")\b(?: (?P<y>\d{4})\b)?", {_DIGIT}),
+        ("day", r"\b(?P<date>\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{2,4})?)(?=\s|$)", {_DIGIT}),
         ("part", r"\b(?:(?P<mod>vroeg in de|laat in de|begin van de|eind van de|einde van de|"
                  r"aan het begin van de|"
                  r"aan het eind van de|aan het einde van de|later in de|eerder in de) )?"
                  r"(?:(?P<art>s|in de|tijdens de|op de|deze|die|de) )?(?P<part>" + _PART + r")"
-                 r"(?: (?P<late>laat|vroeg))?\b"),
-        ("part", r"\b(?:tussen de middag|tijdens de lunch|rond de lunch|in de lunch|rond lunch|lunch)\b"),
+                 r"(?: (?P<late>laat|vroeg))?\b", set(_PART.split("|"))),
+        ("part", r"\b(?:tussen de middag|tijdens de lunch|rond de lunch|in de lunch|rond lunch|lunch)\b",
+         {"middag", "lunch"}),
     )
 )  # fmt: skip
 
@@ -276,8 +285,13 @@ def _find_hits(toks: list[_Tok]) -> list[_Hit]:
         offsets.append((pos, pos + len(tok.word)))
         pos += len(tok.word) + 1
     canon = " ".join(parts)
+    present = set(parts)
+    if any(ch.isdigit() for ch in canon):
+        present.add(_DIGIT)
     candidates: list[tuple[int, int, int, str, re.Match[str]]] = []
-    for prio, (kind, pattern) in enumerate(_PATTERNS):
+    for prio, (kind, pattern, needs) in enumerate(_PATTERNS):
+        if needs.isdisjoint(present):
+            continue  # none of the words every match holds: it cannot match
         for m in pattern.finditer(canon):
             if m.end() > m.start():
                 candidates.append((m.start(), m.end(), prio, kind, m))

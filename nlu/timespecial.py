@@ -118,6 +118,9 @@ _HOLIDAY_RES = tuple(
     (re.compile(r"(?<!\w)(?:" + pattern + r")(?!\w)(?:\s+(\d{4})(?!\w))?"), make, n, hours)
     for pattern, make, n, hours in _HOLIDAYS
 )
+# Every holiday's words in one pattern: a text it does not match names no holiday, and the 25 above are
+# not tried one by one (most texts name none).
+_ANY_HOLIDAY = re.compile(r"(?<!\w)(?:" + "|".join(pattern for pattern, _, _, _ in _HOLIDAYS) + r")(?!\w)")
 _SEASONS = {"winter": 12, "lente": 3, "voorjaar": 3, "zomer": 6, "herfst": 9, "najaar": 9}
 
 _CLOCK = r"(\d{1,2})(?:[:.uh](\d{2}))?"
@@ -299,7 +302,7 @@ def resolve_special(
         d = today + timedelta(days=(wd - today.weekday() - 1) % 7 + 1)
         return _days(d, d, tz), m.group(0)
 
-    for rx, make, n_days, hours in _HOLIDAY_RES:
+    for rx, make, n_days, hours in _HOLIDAY_RES if _ANY_HOLIDAY.search(folded) else ():
         m = rx.search(folded)
         if m:
             first = make(int(m.group(1))) if m.group(1) else _past_year(today, make)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,7 @@ import pytest
 import yaml
 
 from nlu.evaluation import time_case_ok, time_phrase_accuracy
-from nlu.timeparse import parse_when
+from nlu.timeparse import _DIGIT, _PATTERNS, parse_when, tokenize
 
 TRAINING_DIR = Path(__file__).resolve().parents[3] / "data" / "training"
 PHRASES = TRAINING_DIR / "time_phrases.yml"
@@ -118,3 +120,25 @@ def test_a_date_in_the_future_gets_low_confidence() -> None:
     assert span is not None
     assert span.start > _WED
     assert span.confidence <= 0.3
+
+
+def _canonical(text: str) -> str:
+    return " ".join(tok.word for tok in tokenize(text))
+
+
+def test_no_time_pattern_matches_a_text_without_the_words_it_is_skipped_for() -> None:
+    """`_find_hits` runs a pattern only when the text holds one of its words (or a digit); that must never
+    skip a match. Checked on the labelled phrases and on random strings of the patterns' own words."""
+    texts = [_canonical(t) for t in [*(case["text"] for case in _cases()), "tussen 2 en 3 uur", "op deze dag"]]
+    vocabulary = sorted({w for _, pattern, _ in _PATTERNS for w in re.findall(r"[a-z]+", pattern.pattern)}
+                        | {"1", "9", "12", "14:30", "3-4", "2026", "s", "man", "balie"})
+    rng = random.Random(7)
+    texts += [" ".join(rng.choices(vocabulary, k=rng.randint(1, 7))) for _ in range(20_000)]
+    matched: set[int] = set()
+    for canon in texts:
+        present = set(canon.split()) | ({_DIGIT} if any(ch.isdigit() for ch in canon) else set())
+        for n, (_, pattern, needs) in enumerate(_PATTERNS):
+            if pattern.search(canon) is not None:
+                matched.add(n)
+                assert not needs.isdisjoint(present), (pattern.pattern, canon)
+    assert matched == set(range(len(_PATTERNS)))  # every pattern was put to the test
