@@ -10,9 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from nlu.data import HELDOUT_FILE, REALTEXT_FILE, load_incidents
+from nlu.data import HELDOUT_FILE, INCIDENTS_FILE, REALTEXT_FILE, load_incidents
+from nlu.intents import words_of
 from nlu.metrics import binary, single_label
+from nlu.model import predict_cats
 from nlu.result import ABCD, PRIMARY_FORMS, UnderstandContext
+from nlu.textnorm import fold
 from nlu.training import TrainReport, load_understander, needs_training, train
 from nlu.understander import Understander
 
@@ -156,3 +159,18 @@ def test_changed_training_data_makes_the_model_retrain(tmp_path: Path, training_
     with (small / "incidents.yml").open("a", encoding="utf-8") as fh:
         fh.write("# changed\n")
     assert needs_training(tmp_path / "model", small)
+
+
+def test_scores_are_those_of_running_each_pipeline(understander: Understander, training_dir: Path) -> None:
+    """predict_cats counts a text's n-grams once for all pipes of a pipeline: the scores stay spaCy's own."""
+    from spacy.tokens import Doc
+
+    texts = [i.text for i in load_incidents(training_dir / INCIDENTS_FILE)[:40]] + ["ja", "nee hoor", "stop"]
+    pipelines = [*understander._incident_nlps, understander._intent_nlp]
+    for text in texts:
+        tokens = words_of(fold(text))
+        for nlp in pipelines:
+            doc = Doc(nlp.vocab, words=tokens)
+            for _, proc in nlp.pipeline:
+                doc = proc(doc)
+            assert predict_cats(nlp, tokens) == dict(doc.cats)
