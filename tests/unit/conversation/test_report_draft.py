@@ -98,6 +98,18 @@ def test_the_draft_is_frozen_and_changes_by_evolving() -> None:
     assert (draft.description, changed.description, changed.wants) == (None, "iets", (Wish.AFTERCARE,))
 
 
+def test_a_copy_keeps_every_other_field_and_refuses_a_field_it_does_not_have() -> None:
+    draft = ReportDraft.from_json(OLD_DRAFT).evolve(evidence=[Evidence("photo", "a.jpg")], unclear={"when": "ooit"})
+    changed = draft.evolve(feeling="goed").with_answered("feeling").without_answered("when")
+    expected = {**dataclasses.asdict(draft), "feeling": "goed",
+                "answered": tuple(sorted({*draft.answered, "feeling"} - {"when"}))}
+    assert dataclasses.asdict(changed) == expected
+    assert draft.feeling is None
+    assert "feeling" not in draft.answered
+    with pytest.raises(TypeError, match="no field colour"):
+        draft.evolve(colour="rood")
+
+
 def test_a_stored_conversation_with_an_old_dict_draft_loads() -> None:
     state = ConversationState.from_json(old_state())
     assert state.step == StepName.WITNESSES_WHO
