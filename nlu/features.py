@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from nlu.rules import Analysis
@@ -50,10 +51,7 @@ def feature_tokens(analysis: Analysis, config: FeatureConfig) -> list[str]:
             continue
         words.append(tok)
         if config.char_ngrams and len(tok) >= config.min_word_len:
-            padded = f"<{tok}>"
-            lo, hi = config.char_ngrams
-            for n in range(lo, hi + 1):
-                grams.extend("#" + padded[i : i + n] for i in range(len(padded) - n + 1))
+            grams.extend(char_grams(tok, *config.char_ngrams))
     cues: list[str] = []
     if config.cue_tokens:
         for ev in analysis.evidence:
@@ -67,9 +65,13 @@ def intent_tokens(folded_words: list[str], config: FeatureConfig) -> list[str]:
     """The token sequence the intent classifier sees: words plus character n-grams."""
     out = list(folded_words)
     if config.char_ngrams:
-        lo, hi = config.char_ngrams
         for tok in folded_words:
-            padded = f"<{tok}>"
-            for n in range(lo, hi + 1):
-                out.extend("#" + padded[i : i + n] for i in range(len(padded) - n + 1))
+            out.extend(char_grams(tok, *config.char_ngrams))
     return out or ["<empty>"]
+
+
+@functools.lru_cache(maxsize=8192)  # the same few thousand words come back in every text
+def char_grams(word: str, lo: int, hi: int) -> tuple[str, ...]:
+    """The character n-grams (lo..hi) of a word marked at both ends, each as a token: #<wo, #wor, ..."""
+    padded = f"<{word}>"
+    return tuple("#" + padded[i : i + n] for n in range(lo, hi + 1) for i in range(len(padded) - n + 1))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 _WORD_RE = re.compile(r"[a-z0-9']+|\?|[\U0001F300-\U0001FAFF\u2B05\u2B06\u2B07\u27A1\u2705\u274C\u270B]")
@@ -153,18 +154,25 @@ _QUESTION_START = frozenset({"wat", "wie", "hoe", "waarom", "wanneer", "waar", "
 _CONTROL = ("dont_know", "stop", "help", "back")
 
 
+_JA = re.compile(r"j+a+h*")
+_NEE = re.compile(r"n+e+h*")
+_ELONGATED = re.compile(r"(.)\1{2,}")
+
+
+@functools.lru_cache(maxsize=8192)  # the same few thousand words come back in every text
 def _squeeze(word: str) -> str:
     """Elongated spellings back to the plain word: jaaa -> ja, neee -> nee, terugg -> terug."""
-    if re.fullmatch(r"j+a+h*", word):
+    if _JA.fullmatch(word):
         return "ja"
-    if re.fullmatch(r"n+e+h*", word):
+    if _NEE.fullmatch(word):
         return "nee"
-    return re.sub(r"(.)\1{2,}", r"\1", word)
+    return _ELONGATED.sub(r"\1", word)
 
 
-def words_of(folded: str) -> list[str]:
-    """Words, question marks and emoji of a folded text, elongations squeezed."""
-    return [_squeeze(w) for w in _WORD_RE.findall(folded)]
+def words_of(folded: str, limit: int | None = None) -> list[str]:
+    """Words, question marks and emoji of a folded text, elongations squeezed (the first `limit` only)."""
+    found = _WORD_RE.finditer(folded)
+    return [_squeeze(m.group()) for m in (found if limit is None else itertools.islice(found, limit))]
 
 
 @functools.cache

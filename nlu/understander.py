@@ -125,7 +125,7 @@ class Understander(RuleUnderstander):
         if context.expecting in SLOT_ANSWERS and len(analysis.tokens) > 8:
             return "describe", 0.9  # a long answer to a content question: no control intent is that long
         # dialogue intents are short; the opening words decide, which keeps long descriptions fast
-        words = words_of(analysis.folded)[:INTENT_WORDS]
+        words = words_of(analysis.folded, INTENT_WORDS)
         cats = predict_cats(self._intent_nlp, intent_tokens(words, self.arch.intent_member.features))
         best = max(INTENTS, key=lambda k: cats.get(k, 0.0))
         conf = float(cats.get(best, 0.0))
