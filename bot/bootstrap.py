@@ -208,7 +208,7 @@ def bootstrap(
         session.commit()
 
     def uow_factory() -> UnitOfWork:
-        return FollowUpUnitOfWork(session_factory)
+        return FollowUpUnitOfWork(db, session_factory)
 
     if understander is None:
         if load_understanding_in_background:

@@ -24,11 +24,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.ports import ASKED, EXPIRED, SCHEDULED, STOPPED, ActionRecord, CheckIn, ClockState, FollowUpStore
 from bot.storage.orm import Base, OutboxRow, ReportRow
-from bot.storage.repositories import FILED_IN_THIS_SESSION
+from bot.storage.repositories import FILED_IN_THIS_SESSION, StorageSession
 from bot.storage.uow import SqlUnitOfWork
 
 T = TypeVar("T")
@@ -107,7 +107,7 @@ class DigestItemRow(Base):
     included_at: Mapped[datetime | None]
 
 
-def _pg(session: Session) -> bool:
+def _pg(session: StorageSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
@@ -169,7 +169,7 @@ class SqlFollowUpStore:
     work commits or before any other method of this store runs (nothing else reads them in the same turn).
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: StorageSession) -> None:
         self.session = session
         self._filed_cache: dict[str, tuple[str | None, datetime | None]] = {}
         self._new_clocks: list[dict[str, Any]] = []
@@ -422,7 +422,7 @@ class FollowUpUnitOfWork(SqlUnitOfWork):
         super().rollback()
 
 
-def summaries_by_reference(session: Session, references: Sequence[str]) -> dict[str, tuple[str, ...]]:
+def summaries_by_reference(session: StorageSession, references: Sequence[str]) -> dict[str, tuple[str, ...]]:
     """The action lines of these reports, oldest first, for 'mijn meldingen'."""
     found: dict[str, list[str]] = {ref: [] for ref in references}
     if not references:

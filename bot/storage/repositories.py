@@ -13,14 +13,27 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar, overload
 
-from sqlalchemy import Column, Executable, Table, bindparam, delete, insert, or_, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Executable,
+    ScalarResult,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Result
-from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.selectable import TypedReturnsRows
 
 from bot.conversation.messages import Reply
 from bot.conversation.state import ConversationState
@@ -48,18 +61,48 @@ _REPORT_FIELDS = (
 
 POSTGRESQL = "postgresql"
 FILED_IN_THIS_SESSION = "meldbot_filed"  # session.info key: {reference: (team_id, created_at)} of reports added
+T = TypeVar("T")
 
 
-def dialect_of(session: Session) -> str:
+class StorageSession(Protocol):
+    """What the repositories use of a Session: an ORM Session (the web, the CLI, the scheduler), or the unit of
+    work's connection, which makes a Session only for the methods of the ORM (bot/storage/uow.py)."""
+
+    @property
+    def info(self) -> dict[Any, Any]: ...
+
+    @property
+    def bind(self) -> Engine | Connection | None: ...
+
+    def get_bind(self) -> Engine | Connection: ...
+
+    def connection(self) -> Connection: ...
+
+    def execute(self, statement: Executable) -> Result[*tuple[Any, ...]]: ...
+
+    @overload
+    def scalars(self, statement: TypedReturnsRows[T]) -> ScalarResult[T]: ...
+
+    @overload
+    def scalars(self, statement: Executable) -> ScalarResult[Any]: ...
+
+    def get(self, entity: type[T], ident: Any) -> T | None: ...
+
+    def add(self, instance: object) -> None: ...
+
+    def flush(self) -> None: ...
+
+
+def dialect_of(session: StorageSession) -> str:
     bind = session.bind if session.bind is not None else session.get_bind()
     return bind.dialect.name
 
 
-def _for_update(session: Session) -> bool:
+def _for_update(session: StorageSession) -> bool:
     return dialect_of(session) == POSTGRESQL
 
 
-def _run(session: Session, stmt: Executable, params: Mapping[str, Any] | None = None) -> Result[Any]:
+def _run(session: StorageSession, stmt: Executable, params: Mapping[str, Any] | None = None) -> Result[Any]:
     """Execute a Core statement on the session's connection (inside its transaction, no ORM processing)."""
     return session.connection().execute(stmt, params)
 
@@ -153,7 +196,7 @@ _ADDRESSES_OF = Prepared(select(_idn.channel, _idn.external_id, _idn.address)
 
 
 class SqlReportRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: StorageSession) -> None:
         self.session = session
 
     def next_reference(self, year: int) -> str:
@@ -218,7 +261,7 @@ class SqlReportRepository:
 
 
 class SqlConversationStore:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: StorageSession) -> None:
         self.session = session
 
     def load(self, channel: str, user: str) -> tuple[ConversationState, int] | None:
@@ -269,7 +312,7 @@ class SqlConversationStore:
 
 
 class SqlDeliveryLog:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: StorageSession) -> None:
         self.session = session
 
     def response(self, channel: str, delivery_id: str) -> list[dict[str, Any]] | None:
@@ -300,7 +343,7 @@ class SqlDeliveryLog:
 
 
 class SqlOutbox:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: StorageSession) -> None:
         self.session = session
 
     def add(
@@ -329,7 +372,7 @@ class SqlOutbox:
 
 
 class SqlAuditLog:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: StorageSession) -> None:
         self.session = session
 
     def record(
@@ -340,7 +383,7 @@ class SqlAuditLog:
 
 
 class SqlIdentities:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: StorageSession) -> None:
         self.session = session
 
     def find(self, channel: str, external_id: str) -> str | None:
@@ -367,7 +410,7 @@ class SqlIdentities:
 
 
 class SqlLinkCodes:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: StorageSession) -> None:
         self.session = session
 
     def create(self, employee_id: str, now: datetime, valid_days: int = 7) -> str:
