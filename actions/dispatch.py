@@ -45,6 +45,7 @@ from bot.service import replies_from_json
 from bot.storage.followup import CheckInRow, ClaimedMessage, ClockRow, SqlFollowUpStore
 from bot.storage.orm import OutboxRow
 from bot.storage.repositories import (
+    QueuedMessage,
     SqlAuditLog,
     SqlDeliveryLog,
     SqlIdentities,
@@ -376,22 +377,22 @@ class Dispatcher:
             return
         now = self.clock.now()
         with self.session_factory() as session:
-            store, audit = SqlFollowUpStore(session), SqlAuditLog(session)
-            for message in messages:
-                if store.settle(message, status=status, error=reason):
-                    self._notify_coordinator(session, message, now)
-                    audit.record(now, "meldbot", f"outbox_{status}", message.payload.get("data", {}).get(
-                        "reference"), {"kind": message.kind, "outbox": message.id, "reason": reason})
+            settled = SqlFollowUpStore(session).settle_all(messages, status=status, error=reason)
+            SqlOutbox(session).add_all([n for m in settled if (n := self._coordinator_notice(m, now)) is not None])
+            SqlAuditLog(session).record_all([
+                (now, "meldbot", f"outbox_{status}", m.payload.get("data", {}).get("reference"),
+                 {"kind": m.kind, "outbox": m.id, "reason": reason}) for m in settled])
             session.commit()
         if status == "failed":
             result.failed += len(messages)
         else:
             result.undeliverable += len(messages)
 
-    def _notify_coordinator(self, session: Session, message: ClaimedMessage, now: datetime) -> None:
+    def _coordinator_notice(self, message: ClaimedMessage, now: datetime) -> QueuedMessage | None:
+        """What the coordinator is told of a message nobody could be reached for (None: nobody to tell)."""
         coordinator = self.org.coordinator_id
         if not coordinator or coordinator == message.employee_id or message.kind == "undeliverable":
-            return
+            return None
         t = self.texts
         person = self._person(message.employee_id)
         reference = message.payload.get("data", {}).get("reference")
@@ -399,8 +400,8 @@ class Dispatcher:
         text = t("outbox_undeliverable", name=person.name, first=person.name.split()[0],
                  what=kinds.get(message.kind, kinds["message"]),
                  reference=t("outbox_undeliverable_reference", reference=reference) if reference else "")
-        SqlOutbox(session).add(coordinator, [Reply(text)], due_at=now, kind="undeliverable",
-                               dedup_key=f"undeliverable:{message.id}", data={"reference": reference})
+        return QueuedMessage(coordinator, [Reply(text)], due_at=now, kind="undeliverable",
+                             dedup_key=f"undeliverable:{message.id}", data={"reference": reference})
 
     # -- helpers -------------------------------------------------------------------------------
 

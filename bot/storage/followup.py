@@ -392,6 +392,24 @@ class SqlFollowUpStore:
         return [ClaimedMessage(r.id, r.employee_id, r.channel, r.kind, r.payload, r.attempts, token) for r in rows]
 
     @_pending_writes
+    def settle_all(self, messages: Sequence[ClaimedMessage], **values: Any) -> list[ClaimedMessage]:
+        """`settle` for several rows with the same outcome, in one statement per claim (not one per row); the
+        rows whose claim was still ours, in the order given."""
+        by_token: dict[str, list[int]] = {}
+        for message in messages:
+            by_token.setdefault(message.token, []).append(message.id)
+        ours: set[int] = set()
+        outbox = OutboxRow.__table__.c
+        for token, ids in by_token.items():
+            ours.update(self.session.connection().execute(
+                update(OutboxRow.__table__)
+                .where(outbox.id.in_(ids), outbox.status == "sending", outbox.claimed_by == token)
+                .values(**values)
+                .returning(outbox.id)
+            ).scalars())
+        return [m for m in messages if m.id in ours]
+
+    @_pending_writes
     def settle(self, message: ClaimedMessage, **values: Any) -> bool:
         """Record the outcome of a send, only while the claim is still ours; False when it is not."""
         result = self.session.execute(

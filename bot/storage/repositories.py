@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar, overload
 
@@ -102,7 +102,8 @@ def _for_update(session: StorageSession) -> bool:
     return dialect_of(session) == POSTGRESQL
 
 
-def _run(session: StorageSession, stmt: Executable, params: Mapping[str, Any] | None = None) -> Result[Any]:
+def _run(session: StorageSession, stmt: Executable,
+         params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None) -> Result[Any]:
     """Execute a Core statement on the session's connection (inside its transaction, no ORM processing)."""
     return session.connection().execute(stmt, params)
 
@@ -179,6 +180,7 @@ _INSERT_AUDIT = insert(_AUDIT)
 _INSERT_OUTBOX = insert(_OUTBOX).returning(_OUTBOX.c.id)
 _INSERT_OUTBOX_ONCE = _by_dialect(lambda ins: ins(_OUTBOX).on_conflict_do_nothing(index_elements=["dedup_key"])
                                   .returning(_OUTBOX.c.id))
+_INSERT_OUTBOX_ALL = _by_dialect(lambda ins: ins(_OUTBOX).on_conflict_do_nothing(index_elements=["dedup_key"]))
 
 # -- identities ---------------------------------------------------------------------------------------------
 _idn = _IDENTITIES.c
@@ -342,9 +344,36 @@ class SqlDeliveryLog:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True, slots=True)
+class QueuedMessage:
+    """A message for the outbox (see SqlOutbox.add for the fields)."""
+
+    employee_id: str
+    replies: Sequence[Reply]
+    due_at: datetime
+    kind: str = "message"
+    dedup_key: str | None = None
+    channel: str | None = None
+    data: dict[str, Any] | None = None
+
+    def row(self) -> dict[str, Any]:
+        payload = {
+            "replies": [{"text": r.text, "choices": list(r.choices), "prompt_id": r.prompt_id} for r in self.replies],
+            "data": self.data or {},
+        }
+        return {"employee_id": self.employee_id, "channel": self.channel, "kind": self.kind, "payload": payload,
+                "dedup_key": self.dedup_key, "due_at": self.due_at, "status": "pending", "attempts": 0,
+                "created_at": self.due_at}
+
+
 class SqlOutbox:
     def __init__(self, session: StorageSession) -> None:
         self.session = session
+
+    def add_all(self, messages: Sequence[QueuedMessage]) -> None:
+        """Several messages in one statement; one whose dedup_key was queued before is left out."""
+        if messages:
+            _run(self.session, _INSERT_OUTBOX_ALL[dialect_of(self.session)], [m.row() for m in messages])
 
     def add(
         self,
@@ -357,13 +386,7 @@ class SqlOutbox:
         channel: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> int | None:
-        payload = {
-            "replies": [{"text": r.text, "choices": list(r.choices), "prompt_id": r.prompt_id} for r in replies],
-            "data": data or {},
-        }
-        values = {"employee_id": employee_id, "channel": channel, "kind": kind, "payload": payload,
-                  "dedup_key": dedup_key, "due_at": due_at, "status": "pending", "attempts": 0,
-                  "created_at": due_at}
+        values = QueuedMessage(employee_id, replies, due_at, kind, dedup_key, channel, data).row()
         if dedup_key is None:
             new_id: int = _run(self.session, _INSERT_OUTBOX, values).scalar_one()
             return new_id
@@ -380,6 +403,13 @@ class SqlAuditLog:
     ) -> None:
         _run(self.session, _INSERT_AUDIT,
              {"at": at, "actor": actor, "action": action, "reference": reference, "details": details})
+
+    def record_all(self, entries: Sequence[tuple[datetime, str, str, str | None, dict[str, Any] | None]]) -> None:
+        """Several (at, actor, action, reference, details) lines in one statement."""
+        if entries:
+            _run(self.session, _INSERT_AUDIT, [
+                {"at": at, "actor": actor, "action": action, "reference": reference, "details": details}
+                for at, actor, action, reference, details in entries])
 
 
 class SqlIdentities:

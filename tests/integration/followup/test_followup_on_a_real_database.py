@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from actions.dispatch import TickResult
 from bot.storage.followup import CheckInRow, ClockRow
-from bot.storage.orm import AuditRow
+from bot.storage.orm import AuditRow, OutboxRow
 from tests.integration.followup.conftest import CHAT_IDS, FollowUp
 from tests.unit.followup.script import INSULT, file_report
 
@@ -225,6 +226,28 @@ def test_several_rows_nobody_can_be_reached_for_are_each_settled_audited_and_rep
     with followup.container.session_factory() as s:
         audited = s.scalars(select(AuditRow.reference).where(AuditRow.action == "outbox_undeliverable")).all()
     assert sorted(audited) == sorted([first, second])
+
+
+def test_of_rows_nobody_can_be_reached_for_only_those_still_claimed_are_settled(followup: FollowUp) -> None:
+    """The rows are settled in one statement; a row whose claim another worker took over is left to it."""
+    file_report(followup.chat("ahmed"))
+    file_report(followup.chat("ahmed"))
+    claimed = [m for m in followup.dispatcher.claim(followup.clock.now()) if m.employee_id == "mgr2"]
+    assert len(claimed) == 2
+    taken, ours = claimed
+    with followup.container.session_factory() as s:
+        s.execute(update(OutboxRow).where(OutboxRow.id == taken.id).values(claimed_by="another worker"))
+        s.commit()
+    result = TickResult()
+    followup.dispatcher.undeliverable(claimed, "no_channel", result)
+    rows = {o.id: (o.status, o.claimed_by) for o in followup.outbox()}
+    assert rows[taken.id] == ("sending", "another worker")
+    assert rows[ours.id] == ("undeliverable", ours.token)
+    with followup.container.session_factory() as s:
+        audited = s.scalars(select(AuditRow.details).where(AuditRow.action == "outbox_undeliverable")).all()
+        notices = s.scalars(select(OutboxRow.dedup_key).where(OutboxRow.kind == "undeliverable")).all()
+    assert [d["outbox"] for d in audited] == [ours.id]
+    assert notices == [f"undeliverable:{ours.id}"]
 
 
 def test_a_row_left_sending_by_a_dead_worker_is_sent_once_after_the_lease(followup: FollowUp) -> None:
