@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import operator
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -52,7 +53,15 @@ class ConversationState:
         return self.step != IDLE
 
     def evolve(self, **changes: Any) -> ConversationState:
-        return replace(self, **changes)
+        """A copy with `changes` (like dataclasses.replace, about twice as fast: a turn makes several)."""
+        unknown = changes.keys() - _FIELD_NAMES
+        if unknown:
+            raise TypeError(f"ConversationState has no field {', '.join(sorted(unknown))}")
+        new = object.__new__(ConversationState)
+        for name, value in zip(_NAMES, _values_of(self), strict=True):
+            _set(new, name, changes.get(name, value))
+        new.__post_init__()
+        return new
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -89,3 +98,9 @@ class ConversationState:
             evidence_for=data.get("evidence_for"),
             transcript=tuple(dict(e) for e in data.get("transcript") or ()),
         )
+
+
+_NAMES = tuple(f.name for f in fields(ConversationState))
+_FIELD_NAMES = frozenset(_NAMES)
+_values_of = operator.attrgetter(*_NAMES)
+_set = object.__setattr__  # the state is frozen: only a new copy is written, before anyone sees it

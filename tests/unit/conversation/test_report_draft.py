@@ -110,6 +110,17 @@ def test_a_copy_keeps_every_other_field_and_refuses_a_field_it_does_not_have() -
         draft.evolve(colour="rood")
 
 
+def test_a_copy_of_the_conversation_keeps_the_rest_and_reads_a_loose_draft() -> None:
+    state = ConversationState(step=StepName.WHEN, history=(StepName.DESCRIBE,), prompt_seq=4, channel="web")
+    changed = state.evolve(reasked=True, draft=OLD_DRAFT)
+    assert dataclasses.asdict(changed) == {**dataclasses.asdict(state), "reasked": True,
+                                           "draft": dataclasses.asdict(ReportDraft.from_json(OLD_DRAFT))}
+    assert isinstance(changed.draft, ReportDraft)
+    assert not state.reasked
+    with pytest.raises(TypeError, match="no field colour"):
+        state.evolve(colour="rood")
+
+
 def test_a_stored_conversation_with_an_old_dict_draft_loads() -> None:
     state = ConversationState.from_json(old_state())
     assert state.step == StepName.WITNESSES_WHO
