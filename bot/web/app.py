@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -153,14 +154,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         if principal is None:
             return not_signed_in()
         refused = refusal(await limiter.person_wait(principal.id), body)
-        return refused or JSONResponse(replies_json(await run_turn(message(principal, body))))
+        return refused or ChatAnswer(replies_json(await run_turn(message(principal, body))))
 
     def chat_turn(sid: str, body: ChatIn) -> Response:
         principal = auth.session_principal(sid)
         if principal is None:
             return not_signed_in()
         wait = limiter.person_wait_now(principal.id)
-        return refusal(wait, body) or JSONResponse(replies_json(container.chat.handle(message(principal, body))))
+        return refusal(wait, body) or ChatAnswer(replies_json(container.chat.handle(message(principal, body))))
 
     def not_signed_in() -> Response:
         return JSONResponse(status_code=401, content={"detail": texts["not_signed_in"]},
@@ -267,6 +268,14 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+class ChatAnswer(JSONResponse):
+    """A chat answer, serialised by orjson: the bytes starlette's JSONResponse makes (UTF-8, no spaces), in a
+    fraction of the time."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
 
 
 def replies_json(outcome: TurnOutcome) -> dict[str, Any]:
