@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import operator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from bot.conversation.draft import ReportDraft
+from bot.conversation.frozen import Copier
 from bot.domain.vocabulary import StepName
 
 IDLE = StepName.IDLE
@@ -53,14 +53,8 @@ class ConversationState:
         return self.step != IDLE
 
     def evolve(self, **changes: Any) -> ConversationState:
-        """A copy with `changes` (like dataclasses.replace, about twice as fast: a turn makes several)."""
-        unknown = changes.keys() - _FIELD_NAMES
-        if unknown:
-            raise TypeError(f"ConversationState has no field {', '.join(sorted(unknown))}")
-        new = object.__new__(ConversationState)
-        for name, value in zip(_NAMES, _values_of(self), strict=True):
-            _set(new, name, changes.get(name, value))
-        new.__post_init__()
+        new = _copy(self, changes)
+        new.__post_init__()  # a draft given in its old, loose form
         return new
 
     def to_json(self) -> dict[str, Any]:
@@ -100,7 +94,4 @@ class ConversationState:
         )
 
 
-_NAMES = tuple(f.name for f in fields(ConversationState))
-_FIELD_NAMES = frozenset(_NAMES)
-_values_of = operator.attrgetter(*_NAMES)
-_set = object.__setattr__  # the state is frozen: only a new copy is written, before anyone sees it
+_copy = Copier(ConversationState)
