@@ -262,7 +262,7 @@ def _plan(nlp: Language) -> list[tuple[Model[Any, Any], list[_Head]]]:
 
     spaCy builds each as `with_cpu(extract_ngrams >> sparse linear) >> with_cpu(activation)`. The pipes of one
     pipeline (primary, abcd, forms) read the same n-grams of the same words, so the n-grams are counted once per
-    text and each pipe applies only its own weights and activation: about a third less time per text.
+    text and each pipe applies only its own weights and activation: a third of the time per text.
     """
     groups: dict[tuple[Any, ...], tuple[Model[Any, Any], list[_Head]]] = {}
     for name, proc in nlp.pipeline:
