@@ -393,8 +393,8 @@ class SqlFollowUpStore:
 
     @_pending_writes
     def settle_all(self, messages: Sequence[ClaimedMessage], **values: Any) -> list[ClaimedMessage]:
-        """`settle` for several rows with the same outcome, in one statement per claim (not one per row); the
-        rows whose claim was still ours, in the order given."""
+        """Record one outcome for several sends, only for the rows whose claim is still ours, in one statement
+        per claim (not one per row); returns those rows, in the order given."""
         by_token: dict[str, list[int]] = {}
         for message in messages:
             by_token.setdefault(message.token, []).append(message.id)
@@ -412,13 +412,7 @@ class SqlFollowUpStore:
     @_pending_writes
     def settle(self, message: ClaimedMessage, **values: Any) -> bool:
         """Record the outcome of a send, only while the claim is still ours; False when it is not."""
-        result = self.session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == message.id, OutboxRow.status == "sending", OutboxRow.claimed_by == message.token)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(self.settle_all([message], **values))
 
 
 class FollowUpUnitOfWork(SqlUnitOfWork):
