@@ -1,19 +1,25 @@
 """Statements run on the driver's cursor (bot/storage/prepared.py) store and read exactly what SQLAlchemy
-does, inside the unit of work's transaction, and fail with SQLAlchemy's errors, on SQLite and PostgreSQL."""
+does, inside the unit of work's transaction, and fail with SQLAlchemy's errors, on SQLite and PostgreSQL; on
+PostgreSQL as named statements through libpq that live beside psycopg and SQLAlchemy's own handling."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.bootstrap import Container
+from bot.bootstrap import Container, bootstrap
+from bot.settings import Settings
 from bot.storage import prepared
 from bot.storage.orm import ConversationRow, DeliveryRow
 from bot.storage.prepared import Prepared
-from bot.storage.repositories import _RECORD_DELIVERY, SqlDeliveryLog, dialect_of
+from bot.storage.repositories import _RECORD_DELIVERY, _RECORD_DELIVERY_PREPARED, SqlDeliveryLog, dialect_of
+from tests.dbs import database_url
+from tests.fakes import FakeClock, FakeUnderstander
 
 NOW = datetime(2026, 3, 2, 9, 0, 30, 123456, tzinfo=UTC)
 ANSWER = [{"text": "Dank je. Wanneer gebeurde het? 🙏", "choices": ["Net", "Vandaag"], "prompt_id": "p3"}]
@@ -72,3 +78,136 @@ def test_listeners_hear_each_statement_until_they_stop(container: Container) -> 
     assert len(heard) == 1
     assert heard[0].split()[:3] == str(_RECORD_DELIVERY[dialect].compile(
         dialect=container.db.dialect)).split()[:3]
+
+
+# -- PostgreSQL: named statements through libpq (bot/storage/libpq.py) ------------------------------------------
+
+@pytest.fixture
+def pg(tmp_path: Path, clock: FakeClock) -> Iterator[Container]:
+    """The storage on PostgreSQL only (these tests are about its driver)."""
+    with database_url("postgres", tmp_path) as url:
+        c = bootstrap(Settings(database_url=url, attachments_dir=tmp_path / "attachments",
+                               model_dir=tmp_path / "model", scheduler_enabled=False),
+                      understander=FakeUnderstander(), clock=clock)
+        yield c
+        c.close()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_statement_is_prepared_once_per_connection_and_psycopg_prepares_nothing(pg: Container) -> None:
+    container = pg
+    with container.session_factory() as session:
+        log = SqlDeliveryLog(session)
+        for n in range(7):  # psycopg itself would prepare a statement from its fifth run on
+            log.record("web", f"p-{n}", ANSWER, NOW)
+        names = session.connection().exec_driver_sql(
+            "SELECT name, statement FROM pg_prepared_statements ORDER BY name").all()
+        session.rollback()
+    assert [name for name, _ in names] == ["meldbot_0"]
+    assert names[0][1].lstrip().upper().startswith("INSERT INTO PROCESSED_DELIVERIES")
+
+
+@pytest.mark.postgres
+def test_on_postgresql_statements_outlive_a_rollback_and_run_again_in_the_next_transaction(pg: Container) -> None:
+    container = pg
+    with container.db.connect() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        conn.rollback()
+        for n in range(3):
+            with container.session_factory(bind=conn) as session:
+                assert SqlDeliveryLog(session).record("web", f"r-{n}", ANSWER, NOW)
+                session.rollback()  # psycopg used to send DEALLOCATE ALL here once it had prepared anything
+        with container.session_factory(bind=conn) as session:
+            assert SqlDeliveryLog(session).record("web", "r-kept", ANSWER, NOW)
+            session.commit()
+        assert conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() == pid  # the same connection all along
+        conn.rollback()
+    with container.session_factory() as session:
+        kept = session.scalars(select(DeliveryRow.delivery_id).where(DeliveryRow.delivery_id.like("r-%"))).all()
+    assert kept == ["r-kept"]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_statement_opens_the_transaction_and_in_autocommit_it_does_not(pg: Container) -> None:
+    container = pg
+    from psycopg import pq
+
+    from bot.storage.auth import find_session
+    from bot.storage.db import read_only
+
+    with container.db.connect() as conn:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        transaction = conn.begin()  # as the unit of work does: SQLAlchemy's transaction, no statement yet
+        assert driver.pgconn.transaction_status == pq.TransactionStatus.IDLE
+        rows, _ = _RECORD_DELIVERY_PREPARED["postgresql"].run(conn, {
+            "p_new_channel": "web", "p_new_delivery_id": "t-1", "p_created_at": NOW, "p_response": ANSWER})
+        assert rows
+        assert driver.pgconn.transaction_status == pq.TransactionStatus.INTRANS
+        transaction.rollback()
+        assert driver.pgconn.transaction_status == pq.TransactionStatus.IDLE
+    with container.session_factory() as session:
+        assert SqlDeliveryLog(session).response("web", "t-1") is None
+    with read_only(container.db).connect() as conn:
+        assert find_session(conn, "no such session") is None
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        assert driver.autocommit
+        assert driver.pgconn.transaction_status == pq.TransactionStatus.IDLE
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_lost_connection_is_invalidated_and_the_next_one_works(pg: Container) -> None:
+    container = pg
+    from sqlalchemy.exc import OperationalError
+
+    with container.session_factory() as session:
+        log = SqlDeliveryLog(session)
+        assert log.record("web", "l-1", ANSWER, NOW)
+        pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with container.db.connect() as other:
+            other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid or 0)})")
+            other.commit()
+        with pytest.raises(OperationalError) as raised:
+            log.record("web", "l-2", ANSWER, NOW)
+        assert raised.value.connection_invalidated
+        session.rollback()
+    with container.session_factory() as session:
+        assert SqlDeliveryLog(session).record("web", "l-3", ANSWER, NOW)
+        session.commit()
+        assert SqlDeliveryLog(session).response("web", "l-3") == ANSWER
+
+
+@pytest.mark.postgres
+def test_on_postgresql_statements_dropped_behind_its_back_are_prepared_again(pg: Container) -> None:
+    container = pg
+    from sqlalchemy.exc import ProgrammingError
+
+    with container.db.connect() as conn:
+        with container.session_factory(bind=conn) as session:
+            assert SqlDeliveryLog(session).record("web", "d-1", ANSWER, NOW)
+            session.commit()
+        conn.exec_driver_sql("DEALLOCATE ALL")
+        conn.commit()
+        with container.session_factory(bind=conn) as session:
+            with pytest.raises(ProgrammingError):  # the one statement that finds its name gone fails...
+                SqlDeliveryLog(session).record("web", "d-2", ANSWER, NOW)
+            session.rollback()
+        with container.session_factory(bind=conn) as session:  # ...and the next is prepared anew
+            assert SqlDeliveryLog(session).record("web", "d-3", ANSWER, NOW)
+            session.commit()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_transaction_it_opens_has_the_connections_settings(pg: Container) -> None:
+    container = pg
+    from bot.storage.auth import find_session
+
+    engine = container.db.execution_options(isolation_level="SERIALIZABLE", postgresql_readonly=True)
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        assert find_session(conn, "no such session") is None  # the first statement of the transaction
+        settings = conn.exec_driver_sql("SELECT current_setting('transaction_isolation'), "
+                                        "current_setting('transaction_read_only')").one()
+        transaction.rollback()
+    assert tuple(settings) == ("serializable", "on")
