@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.ports import ASKED, EXPIRED, SCHEDULED, STOPPED, ActionRecord, CheckIn, ClockState, FollowUpStore
 from bot.storage.orm import Base, OutboxRow, ReportRow
+from bot.storage.prepared import Prepared
 from bot.storage.repositories import FILED_IN_THIS_SESSION, StorageSession
 from bot.storage.uow import SqlUnitOfWork
 
@@ -141,10 +142,10 @@ _INSERT_CHECKIN = insert(_checkins)
 _FILED = select(_reports.c.team_id, _reports.c.created_at).where(
     _reports.c.reference == bindparam("p_reference", type_=_reports.c.reference.type))
 _due = bindparam("p_due_at", type_=_reports.c.next_due_at.type)
-_EARLIER_NEXT_DUE = (update(_reports)
-                     .where(_reports.c.reference == bindparam("p_reference", type_=_reports.c.reference.type),
-                            or_(_reports.c.next_due_at.is_(None), _reports.c.next_due_at > _due))
-                     .values(next_due_at=_due))
+_EARLIER_NEXT_DUE = Prepared(
+    update(_reports).where(_reports.c.reference == bindparam("p_reference", type_=_reports.c.reference.type),
+                           or_(_reports.c.next_due_at.is_(None), _reports.c.next_due_at > _due))
+    .values(next_due_at=_due))
 _OPEN_CHECKIN = (select(_checkins)
                  .where(_checkins.c.employee_id == bindparam("p_employee_id", type_=_checkins.c.employee_id.type),
                         _checkins.c.status == ASKED, _checkins.c.step.is_not(None))
@@ -189,8 +190,8 @@ class SqlFollowUpStore:
             for clock in clocks:
                 ref = clock["reference"]
                 earliest[ref] = min(earliest.get(ref, clock["due_at"]), clock["due_at"])
-            connection.execute(_EARLIER_NEXT_DUE, [{"p_reference": ref, "p_due_at": due}
-                                                   for ref, due in earliest.items()])
+            for ref, due in earliest.items():  # one report, as a rule (its filing)
+                _EARLIER_NEXT_DUE.run(connection, {"p_reference": ref, "p_due_at": due})
         if checkins:
             connection.execute(_INSERT_CHECKIN, checkins)
 

@@ -128,6 +128,20 @@ _OUTBOX = _table(OutboxRow)
 _IDENTITIES = _table(IdentityRow)
 
 
+def _row_insert(ins: Any, table: Table, columns: Sequence[str]) -> Any:
+    """An INSERT of one row of exactly `columns`, with parameters named `p_new_<column>` (see _row_params),
+    for a Prepared statement. Prepared applies no Python-side column defaults, so every column that has one
+    must be among `columns` (checked here, at import)."""
+    missing = [c.name for c in table.columns if c.default is not None and c.name not in columns]
+    if missing:
+        raise ValueError(f"{table.name}: columns with a default missing from the insert: {missing}")
+    return ins(table).values({name: bindparam(f"p_new_{name}", type_=table.c[name].type) for name in columns})
+
+
+def _row_params(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {f"p_new_{name}": value for name, value in values.items()}
+
+
 def _by_dialect(build: Any) -> dict[str, Any]:
     """A statement per dialect (PostgreSQL and SQLite spell INSERT ... ON CONFLICT with their own constructs)."""
     return {POSTGRESQL: build(pg_insert), "sqlite": build(sqlite_insert)}
@@ -175,11 +189,17 @@ _NEXT_NUMBER = _by_dialect(lambda ins: ins(_COUNTERS).values(year=_p(_COUNTERS.c
                            .on_conflict_do_update(index_elements=["year"], set_={"last": _COUNTERS.c.last + 1})
                            .returning(_COUNTERS.c.last))
 _NEXT_NUMBER_PREPARED = {name: Prepared(stmt) for name, stmt in _NEXT_NUMBER.items()}
-_INSERT_REPORT = insert(_REPORTS)
-_INSERT_AUDIT = insert(_AUDIT)
-_INSERT_OUTBOX = insert(_OUTBOX).returning(_OUTBOX.c.id)
-_INSERT_OUTBOX_ONCE = _by_dialect(lambda ins: ins(_OUTBOX).on_conflict_do_nothing(index_elements=["dedup_key"])
-                                  .returning(_OUTBOX.c.id))
+_REPORT_COLUMNS = (*_REPORT_FIELDS, "updated_at", "forms", "quotes", "wants", "evidence")
+_INSERT_REPORT = Prepared(_row_insert(insert, _REPORTS, _REPORT_COLUMNS))
+_AUDIT_COLUMNS = ("at", "actor", "action", "reference", "details")
+_INSERT_AUDIT = insert(_AUDIT)  # several lines at once (record_all)
+_INSERT_AUDIT_LINE = Prepared(_row_insert(insert, _AUDIT, _AUDIT_COLUMNS))
+_OUTBOX_COLUMNS = ("employee_id", "channel", "kind", "payload", "dedup_key", "due_at", "status", "attempts",
+                   "created_at")  # QueuedMessage.row()
+_INSERT_OUTBOX = Prepared(_row_insert(insert, _OUTBOX, _OUTBOX_COLUMNS).returning(_OUTBOX.c.id))
+_INSERT_OUTBOX_ONCE = {name: Prepared(stmt) for name, stmt in _by_dialect(
+    lambda ins: _row_insert(ins, _OUTBOX, _OUTBOX_COLUMNS).on_conflict_do_nothing(index_elements=["dedup_key"])
+    .returning(_OUTBOX.c.id)).items()}
 _INSERT_OUTBOX_ALL = _by_dialect(lambda ins: ins(_OUTBOX).on_conflict_do_nothing(index_elements=["dedup_key"]))
 
 # -- identities ---------------------------------------------------------------------------------------------
@@ -210,7 +230,7 @@ class SqlReportRepository:
         values = {k: getattr(report, k) for k in _REPORT_FIELDS}
         values.update(updated_at=report.created_at, forms=list(report.forms), quotes=list(report.quotes),
                       wants=list(report.wants), evidence=[asdict(e) for e in report.evidence])
-        _run(self.session, _INSERT_REPORT, values)
+        _INSERT_REPORT.run(self.session.connection(), _row_params(values))
         # What the follow-up store copies onto the report's clocks and check-ins, without reading it back.
         self.session.info.setdefault(FILED_IN_THIS_SESSION, {})[report.reference] = (report.team_id, report.created_at)
 
@@ -386,12 +406,13 @@ class SqlOutbox:
         channel: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> int | None:
-        values = QueuedMessage(employee_id, replies, due_at, kind, dedup_key, channel, data).row()
+        values = _row_params(QueuedMessage(employee_id, replies, due_at, kind, dedup_key, channel, data).row())
         if dedup_key is None:
-            new_id: int = _run(self.session, _INSERT_OUTBOX, values).scalar_one()
-            return new_id
+            (row,), _ = _INSERT_OUTBOX.run(self.session.connection(), values)
+            return int(row[0])
         # A row with this key exists already (the message was queued before): nothing comes back.
-        return _run(self.session, _INSERT_OUTBOX_ONCE[dialect_of(self.session)], values).scalar()
+        rows, _ = _INSERT_OUTBOX_ONCE[dialect_of(self.session)].run(self.session.connection(), values)
+        return int(rows[0][0]) if rows else None
 
 
 class SqlAuditLog:
@@ -401,8 +422,9 @@ class SqlAuditLog:
     def record(
         self, at: datetime, actor: str, action: str, reference: str | None = None, details: dict[str, Any] | None = None
     ) -> None:
-        _run(self.session, _INSERT_AUDIT,
-             {"at": at, "actor": actor, "action": action, "reference": reference, "details": details})
+        _INSERT_AUDIT_LINE.run(self.session.connection(), {
+            "p_new_at": at, "p_new_actor": actor, "p_new_action": action, "p_new_reference": reference,
+            "p_new_details": details})
 
     def record_all(self, entries: Sequence[tuple[datetime, str, str, str | None, dict[str, Any] | None]]) -> None:
         """Several (at, actor, action, reference, details) lines in one statement."""
