@@ -211,3 +211,15 @@ def test_on_postgresql_the_transaction_it_opens_has_the_connections_settings(pg:
                                         "current_setting('transaction_read_only')").one()
         transaction.rollback()
     assert tuple(settings) == ("serializable", "on")
+
+
+def test_a_one_row_insert_must_name_every_column_that_has_a_default() -> None:
+    from sqlalchemy import insert
+
+    from bot.storage.orm import ReportRow
+    from bot.storage.repositories import _REPORT_COLUMNS, _row_insert
+
+    table = ReportRow.__table__
+    _row_insert(insert, table, _REPORT_COLUMNS)  # what filing writes: every defaulted column is there
+    with pytest.raises(ValueError, match="status"):  # Prepared would leave it NULL instead of 'ingediend'
+        _row_insert(insert, table, [c for c in _REPORT_COLUMNS if c != "status"])
