@@ -14,6 +14,8 @@ The connection stays psycopg's and SQLAlchemy's:
 - the names live in the pool entry's `info` (cleared when SQLAlchemy replaces the connection);
 - psycopg's own automatic preparing is off on these engines (bot.storage.db.make_engine): with it on,
   psycopg sends DEALLOCATE ALL after a ROLLBACK, which would drop these statements too;
+- should the statements be dropped behind its back (DISCARD ALL, DEALLOCATE), the statement that finds its
+  name gone fails with an OperationalError, which a chat turn retries whole, and they are prepared again;
 - a connection in pipeline mode, or one whose psycopg prepares by itself, is left to the cursor (`usable`);
 - errors are psycopg's own exceptions (from the result), so the caller maps them as it maps the cursor's.
 """
@@ -103,6 +105,8 @@ def _check(driver: psycopg.Connection[Any], result: pq.abc.PGresult,
         raise psycopg.OperationalError(result.get_error_message(driver.info.encoding) or "the connection is lost")
     error = error_from_result(result, encoding=driver.info.encoding)
     if forget is not None and isinstance(error, psycopg.errors.InvalidSqlStatementName):
-        # Something dropped the statements (DISCARD ALL, DEALLOCATE ALL): prepare them again next time.
+        # Something dropped the statements (DISCARD ALL, DEALLOCATE ALL): prepare them again next time, and
+        # fail as a busy database does, so that a chat turn is retried whole.
         forget.names.clear()
+        raise psycopg.OperationalError(f"prepared statements were dropped: {error}") from error
     raise error

@@ -422,9 +422,8 @@ class SqlAuditLog:
     def record(
         self, at: datetime, actor: str, action: str, reference: str | None = None, details: dict[str, Any] | None = None
     ) -> None:
-        _INSERT_AUDIT_LINE.run(self.session.connection(), {
-            "p_new_at": at, "p_new_actor": actor, "p_new_action": action, "p_new_reference": reference,
-            "p_new_details": details})
+        _INSERT_AUDIT_LINE.run(self.session.connection(), _row_params(
+            {"at": at, "actor": actor, "action": action, "reference": reference, "details": details}))
 
     def record_all(self, entries: Sequence[tuple[datetime, str, str, str | None, dict[str, Any] | None]]) -> None:
         """Several (at, actor, action, reference, details) lines in one statement."""

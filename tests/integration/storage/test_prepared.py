@@ -181,7 +181,7 @@ def test_on_postgresql_a_lost_connection_is_invalidated_and_the_next_one_works(p
 @pytest.mark.postgres
 def test_on_postgresql_statements_dropped_behind_its_back_are_prepared_again(pg: Container) -> None:
     container = pg
-    from sqlalchemy.exc import ProgrammingError
+    from sqlalchemy.exc import OperationalError
 
     with container.db.connect() as conn:
         with container.session_factory(bind=conn) as session:
@@ -190,7 +190,8 @@ def test_on_postgresql_statements_dropped_behind_its_back_are_prepared_again(pg:
         conn.exec_driver_sql("DEALLOCATE ALL")
         conn.commit()
         with container.session_factory(bind=conn) as session:
-            with pytest.raises(ProgrammingError):  # the one statement that finds its name gone fails...
+            with pytest.raises(OperationalError):  # the one statement that finds its name gone fails (a turn
+                # retries an OperationalError whole)...
                 SqlDeliveryLog(session).record("web", "d-2", ANSWER, NOW)
             session.rollback()
         with container.session_factory(bind=conn) as session:  # ...and the next is prepared anew
@@ -223,3 +224,20 @@ def test_a_one_row_insert_must_name_every_column_that_has_a_default() -> None:
     _row_insert(insert, table, _REPORT_COLUMNS)  # what filing writes: every defaulted column is there
     with pytest.raises(ValueError, match="status"):  # Prepared would leave it NULL instead of 'ingediend'
         _row_insert(insert, table, [c for c in _REPORT_COLUMNS if c != "status"])
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_chat_turn_whose_statements_were_dropped_is_retried_and_answered(pg: Container) -> None:
+    from bot.conversation.messages import IncomingMessage
+
+    user = pg.org.employees[0].id
+    first = pg.chat.handle(IncomingMessage("web", user, "Hallo", delivery_id="g-1"))
+    with pg.db.connect() as conn:  # the pool's one connection: the one the next turn takes
+        assert conn.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar()
+        conn.exec_driver_sql("DEALLOCATE ALL")
+        conn.commit()
+    again = pg.chat.handle(IncomingMessage("web", user, "Hallo", delivery_id="g-1"))  # the same delivery
+    assert again.duplicate
+    assert [r.text for r in again.replies] == [r.text for r in first.replies]
+    with pg.db.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar()
