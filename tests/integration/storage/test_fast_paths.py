@@ -176,7 +176,8 @@ def test_a_pooled_postgres_connection_that_died_while_resting_is_replaced(
             pid = conn.scalar(text("SELECT pg_backend_pid()"))
         admin = make_engine(url)
         with admin.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            # with a timeout it returns once the backend is gone (otherwise the pool could still find it alive)
+            conn.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
             conn.commit()
         admin.dispose()
         with engine.connect() as conn:

@@ -166,7 +166,8 @@ def test_on_postgresql_a_lost_connection_is_invalidated_and_the_next_one_works(p
         assert log.record("web", "l-1", ANSWER, NOW)
         pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
         with container.db.connect() as other:
-            other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid or 0)})")
+            # with a timeout it returns once the backend is gone (otherwise the next statement may still run)
+            other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid or 0)}, 5000)")
             other.commit()
         with pytest.raises(OperationalError) as raised:
             log.record("web", "l-2", ANSWER, NOW)
